@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process'
+import { serve } from '@hono/node-server'
+import { generateScenario, liveEvents, readSample, SAMPLE_SCALE } from '@trendlens/fixtures'
+import { BatchWriter, createLogger, IngestMetrics, type Logger, runReplay, sleep } from '@trendlens/ingest'
+import { migrate, Store } from '@trendlens/sql'
+import { createApp } from './app.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+
+/** The product in one process: migrations, ingest (Kafka, or the seed story replayed), the API and the dashboard. */
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+  const log = createLogger(config.logLevel, { service: 'trendlens' })
+  const startedAt = performance.now()
+  const store = Store.open(config.store)
+  const migration = await migrate(store, config.store.cluster ? { cluster: config.store.cluster } : undefined)
+  log.info('schema ready', { backend: store.backend, applied: migration.applied.length })
+
+  const shutdown = new AbortController()
+  const metrics = new IngestMetrics(config.kafka ? 'kafka' : config.seed.enabled ? 'replay' : 'none')
+  const ingestDone = config.role === 'api' ? Promise.resolve() : startIngest(config, store, metrics, log, shutdown)
+
+  let server: ReturnType<typeof serve> | undefined
+  if (config.role !== 'ingest') {
+    const app = createApp({
+      store,
+      metrics,
+      log,
+      api: config.api,
+      dashboardDir: config.dashboardDir,
+    })
+    server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (address) => {
+      const url = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${address.port}`
+      log.info('listening', { url, startupMs: Math.round(performance.now() - startedAt) })
+      process.stdout.write(`\n  TrendLens is running at ${url.replace('127.0.0.1', 'localhost')}\n\n`)
+      if (config.openBrowser) openBrowser(url)
+    })
+  }
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down', { signal })
+    shutdown.abort()
+    server?.close()
+    await ingestDone.catch((error) => log.error('ingest failed during shutdown', { error: String(error) }))
+    await store.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+
+  ingestDone.catch((error: unknown) => {
+    log.error('ingest stopped', { error: error instanceof Error ? error.stack : String(error) })
+    metrics.lastError = String(error)
+  })
+}
+
+async function startIngest(
+  config: Config,
+  store: Store,
+  metrics: IngestMetrics,
+  log: Logger,
+  shutdown: AbortController,
+): Promise<void> {
+  if (config.kafka) {
+    const { runConsumer } = await import('@trendlens/ingest/kafka/consumer')
+    await runConsumer({ kafka: config.kafka, batching: config.ingest, store, metrics, log, signal: shutdown.signal })
+    return
+  }
+  if (!config.seed.enabled) return
+  const writer = new BatchWriter(store)
+  const fromSample = config.seed.source === 'sample'
+  const scale = fromSample ? SAMPLE_SCALE : config.seed.scale
+  const live = config.seed.liveRate > 0 ? runLiveFeed(config, writer, metrics, log, shutdown.signal) : undefined
+  const started = performance.now()
+  const result = await runReplay({
+    source: fromSample ? 'sample' : `seed:scale=${scale}:seed=1`,
+    chunks: () => (fromSample ? chunked(readSample(), SAMPLE_CHUNK) : generateScenario({ scale, seed: 1 })),
+    writer,
+    metrics,
+    batchRows: config.ingest.batchRows,
+    signal: shutdown.signal,
+    log: (message, fields) => log.info(message, fields),
+  })
+  const seconds = (performance.now() - started) / 1000
+  log.info('seed story loaded', {
+    scale,
+    stored: result.stored,
+    rejected: result.rejected,
+    resumedFromChunk: result.resumedFrom,
+    seconds: Number(seconds.toFixed(1)),
+    rowsPerSecond: Math.round(result.stored / Math.max(seconds, 0.001)),
+  })
+  await live
+}
+
+/** Synthetic events at the current time, one batch a second, so the live view visibly moves. */
+async function runLiveFeed(
+  config: Config,
+  writer: BatchWriter,
+  metrics: IngestMetrics,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const startMs = Math.floor(Date.now() / 1000) * 1000
+  await runReplay({
+    source: `live:${startMs.toString(36)}`,
+    chunks: () => liveEvents({ startMs, ratePerSecond: config.seed.liveRate, seed: startMs % 2 ** 31 }),
+    writer,
+    metrics,
+    batchRows: 1,
+    signal,
+    pace: (offset, paceSignal) => sleep(Math.max(0, startMs + (offset + 1) * 1000 - Date.now()), paceSignal),
+    log: (message, fields) => log.info(message, fields),
+  })
+}
+
+/** The sample is replayed in fixed-size chunks so its batch boundaries are the same on every run. */
+const SAMPLE_CHUNK = 1000
+
+function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
+}
+
+function openBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
+  const child = spawn(command, [url], { stdio: 'ignore', detached: true })
+  child.on('error', () => {})
+  child.unref()
+}
+
+await main()

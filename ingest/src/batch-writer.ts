@@ -1,0 +1,56 @@
+import type { Store, StoredEvent } from '@trendlens/sql'
+
+/** A run of consecutive offsets of one source partition, stored as one block. */
+export interface Batch {
+  source: string
+  partition: number
+  firstOffset: number
+  lastOffset: number
+  events: StoredEvent[]
+}
+
+export interface LedgerEntry {
+  first_offset: number
+  last_offset: number
+  rows: number
+}
+
+export function dedupToken(batch: Pick<Batch, 'source' | 'partition' | 'firstOffset' | 'lastOffset'>): string {
+  return `${batch.source}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`
+}
+
+/**
+ * The one write path for every source (Kafka, replay, live): record the batch's boundaries in the ledger, then
+ * insert it with a dedup token made of those boundaries. A batch re-sent after a crash, on the same boundaries,
+ * is stored once.
+ */
+export class BatchWriter {
+  constructor(private readonly store: Store) {}
+
+  async write(batch: Batch): Promise<void> {
+    await this.store.appendRows('ingest_ledger_v1', [
+      {
+        source: batch.source,
+        partition: batch.partition,
+        first_offset: batch.firstOffset,
+        last_offset: batch.lastOffset,
+        rows: batch.events.length,
+      },
+    ])
+    await this.store.insertEvents(batch.events, dedupToken(batch))
+  }
+
+  /** Batches recorded for a partition whose last offset is at or after `fromOffset`, oldest first. */
+  inDoubt(source: string, partition: number, fromOffset: number): Promise<LedgerEntry[]> {
+    return this.store.queryOnWriter<LedgerEntry>('ingest_ledger_since', {
+      source,
+      partition,
+      from_offset: fromOffset,
+    })
+  }
+
+  async last(source: string, partition: number): Promise<LedgerEntry | undefined> {
+    const rows = await this.store.queryOnWriter<LedgerEntry>('ingest_ledger_last', { source, partition })
+    return rows[0]
+  }
+}

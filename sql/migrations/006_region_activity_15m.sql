@@ -1,0 +1,15 @@
+-- Events and distinct users per region per 15 minutes (UTC). uniqExact states merge exactly, so active users
+-- per hour or day in any zone are exact distinct counts, not estimates.
+CREATE TABLE IF NOT EXISTS region_activity_15m_v1
+(
+    bucket  DateTime('UTC'),
+    region  LowCardinality(String),
+    country LowCardinality(String),
+    type    Enum8('view' = 1, 'post' = 2, 'comment' = 3, 'ip_region' = 4),
+    events  SimpleAggregateFunction(sum, UInt64),
+    users   AggregateFunction(uniqExact, String)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, country, region, type)
+SETTINGS non_replicated_deduplication_window = 1000

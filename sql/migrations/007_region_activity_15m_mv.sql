@@ -1,0 +1,10 @@
+CREATE MATERIALIZED VIEW IF NOT EXISTS region_activity_15m_mv_v1 TO region_activity_15m_v1 AS
+SELECT
+    toStartOfFifteenMinutes(ts) AS bucket,
+    region,
+    country,
+    type,
+    count() AS events,
+    uniqExactState(user_id) AS users
+FROM events_v1
+GROUP BY bucket, region, country, type

@@ -1,0 +1,4 @@
+export { StoreError, type StoreErrorKind } from './errors.ts'
+export { type ClusterOptions, forCluster, loadMigrations, type MigrationResult, migrate } from './migrate.ts'
+export { loadQueries, type NamedQuery } from './queries.ts'
+export { type Lane, Store, type StoreBackend, type StoredEvent, type StoreOptions } from './store.ts'

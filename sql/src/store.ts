@@ -1,0 +1,207 @@
+import { mkdirSync } from 'node:fs'
+import { Readable } from 'node:stream'
+import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { toStoreError } from './errors.ts'
+import { checkParams, loadQueries, type NamedQuery } from './queries.ts'
+
+export interface StoreOptions {
+  /** A ClickHouse server's HTTP URL. Unset: the embedded engine (chDB) keeps data in `dataPath`. */
+  url?: string | undefined
+  username?: string | undefined
+  password?: string | undefined
+  database?: string | undefined
+  dataPath: string
+  requestTimeoutMs: number
+}
+
+export type StoreBackend = 'embedded' | 'server'
+
+/** Interactive reads stay quick; bulk reads (exports) and writes run on their own connections. */
+export type Lane = 'interactive' | 'bulk'
+
+/** One event as stored in events_v1. `ts` is epoch milliseconds, UTC. */
+export interface StoredEvent {
+  id: string
+  type: 'view' | 'post' | 'comment' | 'ip_region'
+  ts: number
+  user_id: string
+  note_id: string
+  hashtags: string[]
+  region: string
+  country: string
+  lang: string
+}
+
+const DEDUP_TOKEN_PATTERN = /^[A-Za-z0-9_.:=\-/]{1,256}$/
+
+/** Both backends return 64-bit integers as JSON numbers; every count the product serves fits in 2^53. */
+const READ_SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0,
+  date_time_output_format: 'iso',
+}
+
+export class Store {
+  readonly backend: StoreBackend
+  private readonly queries: ReadonlyMap<string, NamedQuery>
+  private readonly interactive: ClickHouseClient
+  private readonly bulk: ClickHouseClient
+  private readonly writer: ClickHouseClient
+
+  private constructor(options: StoreOptions, queries: ReadonlyMap<string, NamedQuery>) {
+    this.queries = queries
+    this.backend = options.url ? 'server' : 'embedded'
+    const readOnly: ClickHouseSettings = { ...READ_SETTINGS, readonly: '2' }
+    this.interactive = makeClient(options, readOnly)
+    this.bulk = makeClient(options, readOnly)
+    this.writer = makeClient(options, READ_SETTINGS)
+  }
+
+  static open(options: StoreOptions): Store {
+    if (!options.url) mkdirSync(options.dataPath, { recursive: true })
+    return new Store(options, loadQueries())
+  }
+
+  queryNames(): string[] {
+    return [...this.queries.keys()]
+  }
+
+  /** Runs a named query from sql/queries with typed parameters; rows come back as JSON objects. */
+  async query<Row>(
+    name: string,
+    params: Record<string, unknown>,
+    options: { signal?: AbortSignal; lane?: Lane } = {},
+  ): Promise<Row[]> {
+    const query = this.namedQuery(name, params)
+    const client = options.lane === 'bulk' ? this.bulk : this.interactive
+    try {
+      const result = await client.query({
+        query: query.sql,
+        query_params: params,
+        format: 'JSONEachRow',
+        abort_signal: options.signal,
+      })
+      return await result.json<Row>()
+    } catch (error) {
+      throw toStoreError(error, options.signal)
+    }
+  }
+
+  /** Runs a named query and returns its output in a text format (CSVWithNames, TSV…) as one string. */
+  async queryText(
+    name: string,
+    params: Record<string, unknown>,
+    format: 'CSVWithNames' | 'CSV' | 'JSONEachRow',
+    options: { signal?: AbortSignal; lane?: Lane } = {},
+  ): Promise<string> {
+    const query = this.namedQuery(name, params)
+    const client = options.lane === 'bulk' ? this.bulk : this.interactive
+    try {
+      const result = await client.query({
+        query: query.sql,
+        query_params: params,
+        format,
+        abort_signal: options.signal,
+      })
+      return await result.text()
+    } catch (error) {
+      throw toStoreError(error, options.signal)
+    }
+  }
+
+  /**
+   * Inserts events as one block. The token makes a retry of the same batch a no-op in the raw table and in every
+   * rollup (the views carry the deduplication on), so a batch whose acknowledgement was lost can be sent again.
+   */
+  async insertEvents(events: readonly StoredEvent[], dedupToken: string): Promise<void> {
+    if (events.length === 0) return
+    let body = ''
+    for (const event of events) body += `${JSON.stringify(event)}\n`
+    await this.insertJsonLines('events_v1', body, dedupToken)
+  }
+
+  /** Same as insertEvents, for rows already serialised as JSONEachRow lines. */
+  async insertJsonLines(table: 'events_v1', jsonLines: string, dedupToken: string): Promise<void> {
+    if (!DEDUP_TOKEN_PATTERN.test(dedupToken)) throw new Error(`invalid deduplication token: ${dedupToken}`)
+    if (jsonLines.length === 0) return
+    const query =
+      `INSERT INTO ${table} SETTINGS insert_deduplication_token = '${dedupToken}', ` +
+      'deduplicate_blocks_in_dependent_materialized_views = 1 FORMAT JSONEachRow'
+    await this.execWrite(query, jsonLines)
+  }
+
+  /** Appends plain rows to a small bookkeeping table (ledger, annotations). */
+  async appendRows(table: 'ingest_ledger_v1' | 'annotations_v1', rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return
+    const body = rows.map((row) => JSON.stringify(row)).join('\n')
+    await this.execWrite(`INSERT INTO ${table} FORMAT JSONEachRow`, body)
+  }
+
+  /** Runs a named query on the writer connection (for the ingest's bookkeeping reads and DDL-free writes). */
+  async queryOnWriter<Row>(name: string, params: Record<string, unknown>): Promise<Row[]> {
+    const query = this.namedQuery(name, params)
+    try {
+      const result = await this.writer.query({ query: query.sql, query_params: params, format: 'JSONEachRow' })
+      return await result.json<Row>()
+    } catch (error) {
+      throw toStoreError(error)
+    }
+  }
+
+  /** Runs a statement that returns nothing (migrations). */
+  async command(sql: string, params: Record<string, unknown> = {}): Promise<void> {
+    try {
+      await this.writer.command({ query: sql, query_params: params })
+    } catch (error) {
+      throw toStoreError(error)
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    const result = await this.interactive.ping()
+    return result.success
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.interactive.close(), this.bulk.close(), this.writer.close()])
+  }
+
+  private namedQuery(name: string, params: Record<string, unknown>): NamedQuery {
+    const query = this.queries.get(name)
+    if (!query) throw new Error(`unknown query ${name}`)
+    checkParams(query, params)
+    return query
+  }
+
+  private async execWrite(query: string, body: string): Promise<void> {
+    try {
+      const result = await this.writer.exec({ query, values: Readable.from([body]) })
+      result.stream.resume()
+      await new Promise<void>((resolve, reject) => {
+        result.stream.once('end', resolve)
+        result.stream.once('close', resolve)
+        result.stream.once('error', reject)
+      })
+    } catch (error) {
+      throw toStoreError(error)
+    }
+  }
+}
+
+function makeClient(options: StoreOptions, settings: ClickHouseSettings): ClickHouseClient {
+  if (options.url) {
+    return createClient({
+      url: options.url,
+      username: options.username,
+      password: options.password,
+      database: options.database,
+      request_timeout: options.requestTimeoutMs,
+      clickhouse_settings: settings,
+    })
+  }
+  return createClient({
+    // chdb implements @clickhouse/client's Connection contract; its type comes from its own copy of client-common.
+    connection: createChdbConnection({ path: options.dataPath }) as unknown as never,
+    clickhouse_settings: settings,
+  })
+}

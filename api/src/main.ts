@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { generateScenario, liveEvents, readSample, SAMPLE_SCALE } from '@trendlens/fixtures'
 import { BatchWriter, createLogger, IngestMetrics, type Logger, runReplay, sleep } from '@trendlens/ingest'
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
       metrics,
       log,
       api: config.api,
-      dashboardDir: config.dashboardDir,
+      dashboardDir: config.dashboardDir ?? builtDashboard(),
     })
     server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (address) => {
       const url = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${address.port}`
@@ -123,6 +125,12 @@ async function runLiveFeed(
     pace: (offset, paceSignal) => sleep(Math.max(0, startMs + (offset + 1) * 1000 - Date.now()), paceSignal),
     log: (message, fields) => log.info(message, fields),
   })
+}
+
+/** The dashboard built by `vite build`, when it exists; the API runs without it. */
+function builtDashboard(): string | undefined {
+  const dir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
+  return existsSync(`${dir}/index.html`) ? dir : undefined
 }
 
 /** The sample is replayed in fixed-size chunks so its batch boundaries are the same on every run. */

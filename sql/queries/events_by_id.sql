@@ -1,0 +1,3 @@
+-- One raw event's timestamp by id (epoch ms), for support look-ups and tests.
+-- params: id String
+SELECT toUnixTimestamp64Milli(ts) AS ts FROM events_v1 WHERE id = {id:String}

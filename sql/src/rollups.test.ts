@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Store, StoredEvent } from './store.ts'
+import { openTempStore } from './testing.ts'
+
+/**
+ * The rollups must agree exactly with the raw events for any range and any zone. The oracle here is plain
+ * TypeScript over the events as generated (not SQL), bucketed with Intl in each zone.
+ */
+
+const ZONES = [
+  'Asia/Shanghai',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'UTC',
+  'Australia/Lord_Howe', // a 30-minute DST shift
+]
+const WINDOWS: [string, string, number][] = [
+  ['2025-01-10T00:00:00Z', '2025-01-21T00:00:00Z', 3000],
+  ['2025-03-08T00:00:00Z', '2025-03-11T00:00:00Z', 1500], // US DST starts 2025-03-09
+  ['2025-11-01T00:00:00Z', '2025-11-04T00:00:00Z', 1500], // US DST ends 2025-11-02
+  ['2025-04-05T00:00:00Z', '2025-04-07T00:00:00Z', 500], // Lord Howe DST ends 2025-04-06
+]
+const TAGS = ['tiktokrefugee', 'tiktokban', '猫税', 'xswl', '<b>x</b>']
+const PLACES = [
+  ['CN-SH', 'CN'],
+  ['CN-BJ', 'CN'],
+  ['US-CA', 'US'],
+  ['US-NY', 'US'],
+  ['IN', 'IN'],
+  ['NP', 'NP'],
+  ['', ''],
+] as const
+const TYPES = ['view', 'view', 'view', 'post', 'comment', 'ip_region'] as const
+const QUARTER_HOUR = 15 * 60_000
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const random = seeded(20250114)
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+
+function makeEvents(): StoredEvent[] {
+  const events: StoredEvent[] = []
+  for (const [from, to, count] of WINDOWS) {
+    const start = Date.parse(from)
+    const span = Date.parse(to) - start
+    for (let i = 0; i < count; i++) {
+      const [region, country] = pick(PLACES)
+      const type = pick(TYPES)
+      events.push({
+        id: `r${events.length}`,
+        type,
+        ts: start + Math.floor(random() * span),
+        user_id: `u${Math.floor(random() * 400)}`,
+        note_id: type === 'ip_region' ? '' : `n${Math.floor(random() * 50)}`,
+        hashtags: type === 'ip_region' ? [] : TAGS.filter(() => random() < 0.4),
+        region,
+        country,
+        lang: '',
+      })
+    }
+  }
+  return events
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function localParts(ts: number, zone: string): Record<string, number> {
+  let format = formatters.get(zone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    formatters.set(zone, format)
+  }
+  return Object.fromEntries(
+    format
+      .formatToParts(ts)
+      .filter((p) => p.type !== 'literal')
+      .map((p) => [p.type, Number(p.value)]),
+  )
+}
+
+/** Hours are compared as instants (two 01:00 hours on a fall-back night stay apart); days as local dates. */
+function bucketKey(ts: number, zone: string, step: 'hour' | 'day'): string {
+  const p = localParts(ts, zone)
+  if (step === 'day') return `${p.year}-${p.month}-${p.day}`
+  return String(ts - ((p.minute as number) * 60 + (p.second as number)) * 1000 - (ts % 1000))
+}
+
+let store: Store
+let dispose: () => Promise<void>
+const events = makeEvents()
+
+beforeAll(async () => {
+  ;({ store, dispose } = await openTempStore())
+  for (let i = 0; i < events.length; i += 1000) {
+    await store.insertEvents(events.slice(i, i + 1000), `rollup-test:0:${i}-${i + 999}`)
+  }
+})
+afterAll(async () => dispose())
+
+function randomRange(): [number, number] {
+  const [from, to] = pick(WINDOWS)
+  const start = Date.parse(from) / QUARTER_HOUR
+  const end = Date.parse(to) / QUARTER_HOUR
+  const a = start + Math.floor(random() * (end - start))
+  const b = a + 1 + Math.floor(random() * (end - a))
+  return [a * QUARTER_HOUR, b * QUARTER_HOUR]
+}
+
+describe.each(ZONES)('rollups in %s', (zone) => {
+  it.each(['hour', 'day'] as const)('equal the raw events per %s for random ranges', async (step) => {
+    for (let round = 0; round < 4; round++) {
+      const [from, to] = randomRange()
+      const inRange = events.filter((e) => e.ts >= from && e.ts < to)
+
+      const expectedTags = new Map<string, number>()
+      const expectedRegions = new Map<string, { events: number; users: Set<string> }>()
+      for (const e of inRange) {
+        const bucket = bucketKey(e.ts, zone, step)
+        for (const tag of e.hashtags) {
+          const key = `${bucket}|${tag}|${e.type}|${e.country}`
+          expectedTags.set(key, (expectedTags.get(key) ?? 0) + 1)
+        }
+        const key = `${bucket}|${e.country}`
+        const cell = expectedRegions.get(key) ?? { events: 0, users: new Set<string>() }
+        cell.events++
+        cell.users.add(e.user_id)
+        expectedRegions.set(key, cell)
+      }
+
+      const params = { from, to, tz: zone, step }
+      const tagRows = await store.query<{ t: number; hashtag: string; type: string; country: string; events: number }>(
+        'rollup_tag_buckets',
+        params,
+      )
+      const actualTags = new Map(
+        tagRows.map((r) => [`${bucketKey(r.t, zone, step)}|${r.hashtag}|${r.type}|${r.country}`, r.events]),
+      )
+      expect(actualTags).toEqual(expectedTags)
+
+      const regionRows = await store.query<{ t: number; country: string; events: number; users: number }>(
+        'rollup_region_buckets',
+        params,
+      )
+      const actualRegions = new Map(
+        regionRows.map((r) => [`${bucketKey(r.t, zone, step)}|${r.country}`, { events: r.events, users: r.users }]),
+      )
+      const expectedRegionCounts = new Map(
+        [...expectedRegions].map(([key, cell]) => [key, { events: cell.events, users: cell.users.size }]),
+      )
+      expect(actualRegions).toEqual(expectedRegionCounts)
+    }
+  })
+})

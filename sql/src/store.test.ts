@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StoreError } from './errors.ts'
+import { loadMigrations, migrate } from './migrate.ts'
+import type { Store, StoredEvent } from './store.ts'
+import { openTempStore } from './testing.ts'
+
+let store: Store
+let dispose: () => Promise<void>
+
+beforeAll(async () => {
+  ;({ store, dispose } = await openTempStore())
+})
+afterAll(async () => dispose())
+
+interface Totals {
+  events: number
+  distinct_ids: number
+  tag_mentions: number
+  tag_rollup_15m: number
+  tag_rollup_1m: number
+  region_rollup_15m: number
+  region_rollup_1m: number
+}
+
+async function totals(): Promise<Totals> {
+  const [row] = await store.query<Totals>('events_totals', {})
+  return row as Totals
+}
+
+function event(i: number, overrides: Partial<StoredEvent> = {}): StoredEvent {
+  return {
+    id: `e${i}`,
+    type: 'view',
+    ts: Date.UTC(2025, 0, 14, 3, 0, 0, i),
+    user_id: `u${i % 7}`,
+    note_id: `n${i % 3}`,
+    hashtags: ['tiktokrefugee', 'cattax'],
+    region: 'US-CA',
+    country: 'US',
+    lang: 'en-US',
+    ...overrides,
+  }
+}
+
+describe('migrations', () => {
+  it('apply once and are skipped on the next run', async () => {
+    const again = await migrate(store)
+    expect(again.applied).toEqual([])
+    expect(again.skipped).toHaveLength(loadMigrations().length)
+  })
+})
+
+describe('insertEvents', () => {
+  it('stores UTC milliseconds exactly and reads them back', async () => {
+    const ts = Date.parse('2025-01-14T11:21:00.123Z')
+    await store.insertEvents([event(0, { id: 'exact-ts', ts })], 'test:ts:0-0')
+    const rows = await store.query<{ ts: number }>('events_by_id', { id: 'exact-ts' })
+    expect(rows).toEqual([{ ts }])
+  })
+
+  it('stores a re-sent batch once, in the raw table and in every rollup', async () => {
+    const before = await totals()
+    const batch = Array.from({ length: 50 }, (_, i) => event(1000 + i))
+    for (let attempt = 0; attempt < 3; attempt++) await store.insertEvents(batch, 'test:dedup:1000-1049')
+    const after = await totals()
+    expect(after.events - before.events).toBe(50)
+    expect(after.distinct_ids).toBe(after.events)
+    expect(after.tag_rollup_15m - before.tag_rollup_15m).toBe(100)
+    expect(after.tag_rollup_1m - before.tag_rollup_1m).toBe(100)
+    expect(after.region_rollup_15m - before.region_rollup_15m).toBe(50)
+    expect(after.region_rollup_1m - before.region_rollup_1m).toBe(50)
+  })
+
+  it('stores a different batch with a different token', async () => {
+    const before = await totals()
+    await store.insertEvents([event(2000)], 'test:dedup:2000-2000')
+    expect((await totals()).events - before.events).toBe(1)
+  })
+
+  it('refuses a token that could break out of the statement', async () => {
+    await expect(store.insertEvents([event(3000)], "x'; DROP TABLE events_v1; --")).rejects.toThrow(/token/)
+  })
+})
+
+describe('named queries', () => {
+  it('treat parameter values as values, never as SQL', async () => {
+    const rows = await store.query('events_by_id', { id: "' OR 1=1 --" })
+    expect(rows).toEqual([])
+    expect((await totals()).events).toBeGreaterThan(0)
+  })
+
+  it('refuse a call with a missing or unknown parameter before it reaches the engine', async () => {
+    await expect(store.query('events_by_id', {})).rejects.toThrow(/missing parameters id/)
+    await expect(store.query('events_by_id', { id: 'x', extra: 1 })).rejects.toThrow(/unknown parameters extra/)
+    await expect(store.query('no_such_query', {})).rejects.toThrow(/unknown query/)
+  })
+
+  it('report engine failures as typed errors', async () => {
+    const params = { from: 0, to: Date.now(), tz: 'Not/AZone', step: 'hour' }
+    const error = await store.query('rollup_tag_buckets', params).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).kind).toBe('query')
+  })
+})

@@ -98,7 +98,8 @@ export interface Config {
     queryTimeoutMs: number
   }
   dashboardDir: string | undefined
-  openBrowser: boolean
+  /** Unset: open the dashboard when started from a terminal, outside CI. */
+  openBrowser: boolean | undefined
   logLevel: 'debug' | 'info' | 'warn' | 'error'
 }
 
@@ -125,10 +126,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)
-  if (parsed.success && !isTimeZone(parsed.data.DEFAULT_TZ)) {
-    problems.push(`DEFAULT_TZ: unknown IANA time zone "${parsed.data.DEFAULT_TZ}"`)
-  }
-  const brokers = parsed.success ? parseBrokers(parsed.data.KAFKA_BROKERS, problems) : undefined
+  const zone = defined.DEFAULT_TZ
+  if (zone !== undefined && !isTimeZone(zone)) problems.push(`DEFAULT_TZ: unknown IANA time zone "${zone}"`)
+  const brokers = parseBrokers(defined.KAFKA_BROKERS, problems)
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   return {
@@ -168,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
     },
     dashboardDir: e.DASHBOARD_DIR,
-    openBrowser: e.OPEN_BROWSER ?? false,
+    openBrowser: e.OPEN_BROWSER,
     logLevel: e.LOG_LEVEL,
   }
 }

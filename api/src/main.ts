@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       const url = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${address.port}`
       log.info('listening', { url, startupMs: Math.round(performance.now() - startedAt) })
       process.stdout.write(`\n  TrendLens is running at ${url.replace('127.0.0.1', 'localhost')}\n\n`)
-      if (config.openBrowser) openBrowser(url)
+      if (config.openBrowser ?? (process.stdout.isTTY && !process.env.CI)) openBrowser(url)
     })
   }
 

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEFAULT_PORT, DEFAULT_SEED_SCALE, loadConfig } from './config.ts'
+
+describe('loadConfig', () => {
+  it('runs the embedded product with no settings at all', () => {
+    const config = loadConfig({})
+    expect(config.http.port).toBe(DEFAULT_PORT)
+    expect(config.store.url).toBeUndefined()
+    expect(config.kafka).toBeUndefined()
+    expect(config.seed).toMatchObject({ enabled: true, source: 'scenario', scale: DEFAULT_SEED_SCALE })
+  })
+
+  it('switches to Kafka and a ClickHouse server when they are configured, and stops seeding', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092',
+      CLICKHOUSE_URL: 'http://clickhouse:8123',
+    })
+    expect(config.kafka?.brokers).toEqual(['127.0.0.1:9092', 'kafka-2:9092'])
+    expect(config.store.url).toBe('http://clickhouse:8123')
+    expect(config.seed.enabled).toBe(false)
+  })
+
+  it('reports every problem at once', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'eighty', SEED_SCALE: '7', KAFKA_BROKERS: 'no-port', ROLE: 'both', CLICKHOUSE_URL: 'x' })
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems.join('\n')
+    for (const name of ['PORT', 'SEED_SCALE', 'ROLE', 'CLICKHOUSE_URL', 'KAFKA_BROKERS'])
+      expect(problems).toContain(name)
+  })
+
+  it('refuses an unknown time zone and a short API token', () => {
+    expect(() => loadConfig({ DEFAULT_TZ: 'Mars/Olympus' })).toThrow(/DEFAULT_TZ/)
+    expect(() => loadConfig({ API_TOKEN: 'short' })).toThrow(/API_TOKEN/)
+  })
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', KAFKA_BROKERS: '' }).kafka).toBeUndefined()
+  })
+})

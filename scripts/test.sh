@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: dependencies, format + lint + types, the dashboard build, then every test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+bash scripts/test-deps.sh
+npx pnpm@10 run check
+npx pnpm@10 --filter @trendlens/dashboard build
+
+mkdir -p .local
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.local/test-results.json "$@" || status=$?
+
+# One closing line any CI can read: "tests: N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".local/test-results.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit "$status"

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forCluster, loadMigrations } from './migrate.ts'
+import type { Store } from './store.ts'
+import { openTempStore } from './testing.ts'
+
+let store: Store
+let dispose: () => Promise<void>
+beforeAll(async () => {
+  ;({ store, dispose } = await openTempStore())
+})
+afterAll(async () => dispose())
+
+describe('forCluster', () => {
+  it.each(loadMigrations().map((m) => [`${m.version}_${m.name}`, m.sql]))(
+    'turns %s into cluster DDL that the ClickHouse parser accepts',
+    async (_name, sql) => {
+      const clustered = forCluster(sql, { cluster: 'analytics' })
+      expect(clustered).toContain('ON CLUSTER analytics')
+      if (/ENGINE = /.test(sql)) expect(clustered).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables/)
+      // EXPLAIN AST runs the engine's real parser on the statement without executing it.
+      await expect(store.command(`EXPLAIN AST ${clustered}`)).resolves.toBeUndefined()
+    },
+  )
+
+  it('refuses a cluster name that is not an identifier', () => {
+    expect(() =>
+      forCluster('CREATE TABLE IF NOT EXISTS t (x UInt8) ENGINE = MergeTree ORDER BY x', { cluster: 'a b' }),
+    ).toThrow()
+  })
+})

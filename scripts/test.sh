@@ -9,6 +9,8 @@ npx pnpm@10 run check
 npx pnpm@10 --filter @trendlens/dashboard build
 
 mkdir -p .local
+# The Kafka tests start a local broker and leave it up for the next test file; stop it when the suite ends.
+trap 'bash scripts/kafka.sh stop >/dev/null 2>&1 || true' EXIT
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.local/test-results.json "$@" || status=$?
 

@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# Local single-node Apache Kafka (KRaft) broker for development, tests and benchmarks.
+#
+#   scripts/kafka.sh fetch    copy the broker's jars from Maven Central (once; see scripts/kafka/pom.xml)
+#   scripts/kafka.sh start    fetch if needed, format storage once, start in the background, wait until it answers
+#   scripts/kafka.sh stop     SIGTERM the broker by its pid, SIGKILL after a bounded wait
+#   scripts/kafka.sh status   print running/stopped; exit 0 if running, 1 if not
+#   scripts/kafka.sh reset    stop and delete the broker's data (not the jars)
+#
+# Environment (all optional):
+#   KAFKA_DIR              state dir: data, pid, log, config    (default <repo>/.local/kafka)
+#   KAFKA_LIBS             jar dir, shared by all KAFKA_DIRs      (default <repo>/.local/kafka/libs)
+#   KAFKA_PORT             client (PLAINTEXT) port on 127.0.0.1   (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller port on 127.0.0.1     (default 9093)
+#   KAFKA_HEAP_OPTS        JVM heap options                       (default -Xms256m -Xmx512m)
+#   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 60)
+#   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL (default 30)
+#   JAVA_HOME              Java 17+ to run with (default: `java` on PATH)
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+POM="$SCRIPT_DIR/kafka/pom.xml"
+
+abspath() { # make a possibly relative path absolute (relative to the caller's cwd)
+  case "$1" in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s\n' "$PWD/$1" ;;
+  esac
+}
+
+KAFKA_DIR="$(abspath "${KAFKA_DIR:-$REPO_ROOT/.local/kafka}")"
+KAFKA_LIBS="$(abspath "${KAFKA_LIBS:-$REPO_ROOT/.local/kafka/libs}")"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
+KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+HOST=127.0.0.1
+
+DATA_DIR="$KAFKA_DIR/data"
+PID_FILE="$KAFKA_DIR/broker.pid"
+PORT_FILE="$KAFKA_DIR/broker.port"
+LOG_FILE="$KAFKA_DIR/broker.log"
+CONFIG_FILE="$KAFKA_DIR/server.properties"
+LOG4J_FILE="$KAFKA_DIR/log4j2.properties"
+STAMP_FILE="$KAFKA_LIBS/.fetched"
+
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA=java
+fi
+
+log() { printf 'kafka: %s\n' "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+# Serialise start/stop/reset on one KAFKA_DIR (e.g. several test workers calling start at once).
+# fd 9 is closed for the broker process so that it does not keep holding the lock.
+lock_dir() {
+  mkdir -p "$KAFKA_DIR"
+  exec 9>"$KAFKA_DIR/.lock"
+  flock -w 300 9 || die "timed out waiting for the lock on $KAFKA_DIR"
+}
+
+pom_hash() { sha256sum "$POM" | cut -d' ' -f1; }
+
+libs_ready() { [[ -f "$STAMP_FILE" && "$(cat "$STAMP_FILE")" == "$(pom_hash)" ]]; }
+
+cmd_fetch() {
+  libs_ready && return 0
+  mkdir -p "$(dirname "$KAFKA_LIBS")"
+  exec 8>"$KAFKA_LIBS.lock"
+  flock -w 600 8 || die "timed out waiting for another fetch"
+  if libs_ready; then
+    exec 8>&-
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "mvn not found (Debian: apt-get install maven)"
+  local tmp="$KAFKA_LIBS.tmp.$$"
+  rm -rf "$tmp"
+  log "fetching broker jars with Maven into $KAFKA_LIBS ..."
+  local t0=$SECONDS
+  # (sed: Maven 3.8's -q still prints bare colour-reset codes)
+  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" </dev/null 2>&1 | sed 's/\x1b\[0m//g' >&2; then
+    rm -rf "$tmp"
+    die "maven could not fetch the broker jars"
+  fi
+  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || {
+    rm -rf "$tmp"
+    die "maven copied no kafka_2.13 jar"
+  }
+  pom_hash >"$tmp/.fetched"
+  rm -rf "$KAFKA_LIBS"
+  mv "$tmp" "$KAFKA_LIBS"
+  exec 8>&-
+  log "fetched $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars in $((SECONDS - t0)) s"
+}
+
+check_java() {
+  command -v "$JAVA" >/dev/null 2>&1 || die "java not found (need Java 17+)"
+  local v major
+  v="$("$JAVA" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+  major="${v%%.*}"
+  [[ "$major" == 1 ]] && major="$(cut -d. -f2 <<<"$v")"
+  [[ "$major" =~ ^[0-9]+$ && "$major" -ge 17 ]] || die "Kafka 4 needs Java 17+, found '$v' ($JAVA)"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# Pid from the pid file, if that process is alive and is a Kafka broker.
+broker_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid="$(tr -dc '0-9' <"$PID_FILE")"
+  [[ -n "$pid" ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -r "/proc/$pid/cmdline" ]]; then
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'kafka\.Kafka' || return 1
+  fi
+  printf '%s\n' "$pid"
+}
+
+running_port() { if [[ -f "$PORT_FILE" ]]; then cat "$PORT_FILE"; else echo "$KAFKA_PORT"; fi; }
+
+write_config() {
+  mkdir -p "$DATA_DIR"
+  cat >"$CONFIG_FILE" <<EOF
+# Generated by scripts/kafka.sh: rewritten on every start.
+node.id=1
+process.roles=broker,controller
+controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+log.dirs=$DATA_DIR
+num.partitions=1
+auto.create.topics.enable=false
+delete.topic.enable=true
+offsets.topic.replication.factor=1
+# One partition for committed offsets: a single-node dev broker needs no more, and a fresh broker's group
+# coordinator is then ready as soon as that one partition has loaded.
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  cat >"$LOG4J_FILE" <<'EOF'
+# Generated by scripts/kafka.sh: log4j2 config for the local broker (console -> broker.log).
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.statechange.name = state.change.logger
+logger.statechange.level = WARN
+EOF
+}
+
+format_storage() {
+  [[ -f "$DATA_DIR/meta.properties" ]] && return 0
+  local cluster_id
+  cluster_id="$("$JAVA" -Dlog4j2.configurationFile="$LOG4J_FILE" -cp "$KAFKA_LIBS/*" \
+    kafka.tools.StorageTool random-uuid 2>>"$KAFKA_DIR/format.log" | tail -n1)"
+  [[ -n "$cluster_id" ]] || die "could not generate a cluster id (see $KAFKA_DIR/format.log)"
+  log "formatting KRaft storage in $DATA_DIR (cluster id $cluster_id)"
+  "$JAVA" -Dlog4j2.configurationFile="$LOG4J_FILE" -cp "$KAFKA_LIBS/*" \
+    kafka.tools.StorageTool format --config "$CONFIG_FILE" --cluster-id "$cluster_id" \
+    >>"$KAFKA_DIR/format.log" 2>&1 || {
+    tail -n 20 "$KAFKA_DIR/format.log" >&2
+    die "formatting storage failed (see $KAFKA_DIR/format.log)"
+  }
+}
+
+# Wait until the broker answers on its port and has logged that it started.
+wait_ready() {
+  local pid="$1" port="$2" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    kill -0 "$pid" 2>/dev/null || return 2
+    if port_open "$port" && grep -q 'Kafka Server started' "$LOG_FILE" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+cmd_start() {
+  lock_dir
+  local pid
+  if pid="$(broker_pid)"; then
+    local port
+    port="$(running_port)"
+    [[ "$port" == "$KAFKA_PORT" ]] ||
+      die "a broker for $KAFKA_DIR is already running on port $port, not $KAFKA_PORT (stop it first)"
+    if wait_ready "$pid" "$port"; then
+      log "already running on $HOST:$port (pid $pid)"
+      return 0
+    fi
+    die "broker pid $pid is alive but does not answer on $HOST:$port (see $LOG_FILE)"
+  fi
+  rm -f "$PID_FILE" "$PORT_FILE"
+
+  check_java
+  cmd_fetch
+  port_open "$KAFKA_PORT" && die "port $HOST:$KAFKA_PORT is already in use by another process"
+  port_open "$KAFKA_CONTROLLER_PORT" &&
+    die "port $HOST:$KAFKA_CONTROLLER_PORT is already in use by another process"
+
+  write_config
+  format_storage
+
+  [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
+  local t0=$SECONDS
+  # setsid: own session, so ^C in the calling terminal or the caller's exit does not reach it.
+  # The inner shell writes its own pid and then execs java, so the pid file holds java's pid.
+  # shellcheck disable=SC2086,SC2016
+  nohup setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$LOG4J_FILE" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$CONFIG_FILE" \
+    </dev/null >"$LOG_FILE" 2>&1 8>&- 9>&- &
+
+  local deadline=$((SECONDS + 10))
+  until pid="$(tr -dc '0-9' 2>/dev/null <"$PID_FILE")" && [[ -n "$pid" ]]; do
+    ((SECONDS < deadline)) || die "broker did not write its pid file"
+    sleep 0.1
+  done
+  echo "$KAFKA_PORT" >"$PORT_FILE"
+
+  local rc=0
+  wait_ready "$pid" "$KAFKA_PORT" || rc=$?
+  if ((rc == 0)); then
+    log "started on $HOST:$KAFKA_PORT (pid $pid) in $((SECONDS - t0)) s; log: $LOG_FILE"
+    return 0
+  fi
+  tail -n 30 "$LOG_FILE" >&2 || true
+  if ((rc == 2)); then
+    rm -f "$PID_FILE" "$PORT_FILE"
+    die "broker exited during startup (see $LOG_FILE)"
+  fi
+  stop_pid "$pid"
+  die "broker did not answer on $HOST:$KAFKA_PORT within ${KAFKA_START_TIMEOUT} s (see $LOG_FILE)"
+}
+
+stop_pid() {
+  local pid="$1" deadline=$((SECONDS + KAFKA_STOP_TIMEOUT))
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid did not stop within ${KAFKA_STOP_TIMEOUT} s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 10))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  fi
+  rm -f "$PID_FILE" "$PORT_FILE"
+}
+
+cmd_stop() {
+  lock_dir
+  local pid
+  if pid="$(broker_pid)"; then
+    log "stopping pid $pid ..."
+    stop_pid "$pid"
+    log "stopped"
+  else
+    rm -f "$PID_FILE" "$PORT_FILE"
+    log "not running"
+  fi
+}
+
+cmd_status() {
+  local pid
+  if pid="$(broker_pid)"; then
+    echo "running on $HOST:$(running_port) (pid $pid, dir $KAFKA_DIR)"
+    return 0
+  fi
+  echo "stopped (dir $KAFKA_DIR)"
+  return 1
+}
+
+cmd_reset() {
+  cmd_stop
+  rm -rf "$DATA_DIR" "$CONFIG_FILE" "$LOG4J_FILE" "$LOG_FILE" "$LOG_FILE.prev" "$KAFKA_DIR/format.log"
+  log "deleted broker data in $KAFKA_DIR (jars kept in $KAFKA_LIBS)"
+}
+
+case "${1:-}" in
+  fetch) cmd_fetch ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  reset) cmd_reset ;;
+  *)
+    echo "usage: $(basename "$0") fetch|start|stop|status|reset" >&2
+    exit 2
+    ;;
+esac

@@ -31,7 +31,7 @@ const flag = z
 const positiveInt = z.coerce.number().int().positive()
 
 const EnvSchema = z.object({
-  ROLE: z.enum(['all', 'api', 'ingest']).default('all'),
+  ROLE: z.enum(['all', 'api', 'ingest', 'migrate']).default('all'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   HOST: z.string().min(1).default(DEFAULT_HOST),
   CLICKHOUSE_URL: z.url().optional(),
@@ -75,7 +75,8 @@ const EnvSchema = z.object({
 })
 
 export interface Config {
-  role: 'all' | 'api' | 'ingest'
+  /** all: the whole product in one process; api / ingest: one side of a scaled deployment; migrate: schema only. */
+  role: 'all' | 'api' | 'ingest' | 'migrate'
   http: { port: number; host: string }
   store: {
     url: string | undefined

@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   const store = Store.open(config.store)
   const migration = await migrate(store, config.store.cluster ? { cluster: config.store.cluster } : undefined)
   log.info('schema ready', { backend: store.backend, applied: migration.applied.length })
+  if (config.role === 'migrate') {
+    await store.close()
+    return
+  }
 
   const shutdown = new AbortController()
   const metrics = new IngestMetrics(config.kafka ? 'kafka' : config.seed.enabled ? 'replay' : 'none')

@@ -40,9 +40,11 @@ const UNAVAILABLE_CODES = new Set(['159', '202', '209', '210', '241', '242', '25
 export function toStoreError(error: unknown, signal?: AbortSignal): StoreError {
   if (error instanceof StoreError) return error
   if (signal?.aborted) return new StoreError('cancelled', 'the query was cancelled', undefined, { cause: error })
-  const err = error as { code?: unknown; message?: unknown; name?: unknown }
+  const err = error as { code?: unknown; clickhouseCode?: unknown; message?: unknown; name?: unknown }
   const message = typeof err?.message === 'string' ? err.message : String(error)
-  const code = typeof err?.code === 'string' || typeof err?.code === 'number' ? String(err.code) : undefined
+  // chDB's own errors carry the engine's code as clickhouseCode; @clickhouse/client's carry it as code.
+  const engineCode = err?.clickhouseCode ?? err?.code
+  const code = typeof engineCode === 'string' || typeof engineCode === 'number' ? String(engineCode) : undefined
   if (err?.name === 'AbortError') return new StoreError('cancelled', message, code, { cause: error })
   if (code && /^\d+$/.test(code)) {
     if (DATA_ERROR_CODES.has(code)) return new StoreError('rejected', message, code, { cause: error })

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client'
-import { createChdbConnection } from 'chdb/connection'
+import { type ChdbConnection, createChdbConnection } from 'chdb/connection'
 import { toStoreError } from './errors.ts'
 import { checkParams, loadQueries, type NamedQuery } from './queries.ts'
 
@@ -47,6 +47,8 @@ export class Store {
   private readonly interactive: ClickHouseClient
   private readonly bulk: ClickHouseClient
   private readonly writer: ClickHouseClient
+  /** The embedded writer's connection: its raw insert hands the bytes to the engine's parallel parser. */
+  private readonly embeddedWriter: ChdbConnection | undefined
 
   private constructor(options: StoreOptions, queries: ReadonlyMap<string, NamedQuery>) {
     this.queries = queries
@@ -54,7 +56,8 @@ export class Store {
     const readOnly: ClickHouseSettings = { ...READ_SETTINGS, readonly: '2' }
     this.interactive = makeClient(options, readOnly)
     this.bulk = makeClient(options, readOnly)
-    this.writer = makeClient(options, READ_SETTINGS)
+    this.embeddedWriter = options.url ? undefined : createChdbConnection({ path: options.dataPath })
+    this.writer = makeClient(options, READ_SETTINGS, this.embeddedWriter)
   }
 
   static open(options: StoreOptions): Store {
@@ -124,6 +127,16 @@ export class Store {
   async insertJsonLines(table: 'events_v1', jsonLines: string, dedupToken: string): Promise<void> {
     if (!DEDUP_TOKEN_PATTERN.test(dedupToken)) throw new Error(`invalid deduplication token: ${dedupToken}`)
     if (jsonLines.length === 0) return
+    if (this.embeddedWriter) {
+      // About 3x the rows/s of the generic path, which re-reads the body into one SQL string.
+      const settings = { insert_deduplication_token: dedupToken, deduplicate_blocks_in_dependent_materialized_views: 1 }
+      try {
+        await this.embeddedWriter.chdb.rawInsert({ table, values: jsonLines, format: 'JSONEachRow', settings })
+      } catch (error) {
+        throw toStoreError(error)
+      }
+      return
+    }
     const query =
       `INSERT INTO ${table} SETTINGS insert_deduplication_token = '${dedupToken}', ` +
       'deduplicate_blocks_in_dependent_materialized_views = 1 FORMAT JSONEachRow'
@@ -188,7 +201,11 @@ export class Store {
   }
 }
 
-function makeClient(options: StoreOptions, settings: ClickHouseSettings): ClickHouseClient {
+function makeClient(
+  options: StoreOptions,
+  settings: ClickHouseSettings,
+  embeddedConnection?: ChdbConnection,
+): ClickHouseClient {
   if (options.url) {
     return createClient({
       url: options.url,
@@ -201,7 +218,7 @@ function makeClient(options: StoreOptions, settings: ClickHouseSettings): ClickH
   }
   return createClient({
     // chdb implements @clickhouse/client's Connection contract; its type comes from its own copy of client-common.
-    connection: createChdbConnection({ path: options.dataPath }) as unknown as never,
+    connection: (embeddedConnection ?? createChdbConnection({ path: options.dataPath })) as unknown as never,
     clickhouse_settings: settings,
   })
 }

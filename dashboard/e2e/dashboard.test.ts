@@ -1,0 +1,334 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real product: the API,
+ * ingest and embedded ClickHouse in one process replaying the checked-in sample.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatCompact } from '../src/i18n.ts'
+import { DASHBOARD_DIR, type Product, ROOT_DIR, startProduct } from './product.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const VIEWPORT = { width: 1440, height: 900 }
+const STORY_FROM = '2025-01-10T00:00:00+08:00'
+const STORY_TO = '2025-01-21T00:00:00+08:00'
+const MARKUP_TAG = '<img src=x onerror=alert(1)>'
+const UI_TIMEOUT = 20_000
+
+let product: Product
+let browser: Browser
+
+beforeAll(async () => {
+  product = await startProduct()
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await product?.stop()
+})
+
+interface Opened {
+  context: BrowserContext
+  page: Page
+  dialogs: string[]
+  errors: string[]
+}
+
+async function open(path: string): Promise<Opened> {
+  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', acceptDownloads: true })
+  const page = await context.newPage()
+  const dialogs: string[] = []
+  const errors: string[] = []
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.dismiss()
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(`${product.url}${path}`)
+  return { context, page, dialogs, errors }
+}
+
+/** The growth and split charts have drawn and their panels hold the answer to the current view. */
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=growth-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+  await page.waitForSelector('[data-testid=split-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+  await page.waitForFunction(
+    () =>
+      ['panel-growth', 'panel-split'].every(
+        (id) => document.querySelector(`[data-testid=${id}] [data-state]`)?.getAttribute('data-state') === 'ready',
+      ) && document.querySelector('[data-testid=kpis]')?.getAttribute('data-state') === 'ready',
+    undefined,
+    { timeout: UI_TIMEOUT },
+  )
+}
+
+/** Bytes of the entry script and the modules index.html preloads: what the browser needs before the app runs. */
+function initialJs(): { raw: number; gzip: number; files: string[] } {
+  const html = readFileSync(join(DASHBOARD_DIR, 'dist', 'index.html'), 'utf8')
+  const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((match) => match[1] as string)
+  let raw = 0
+  let gzip = 0
+  for (const file of files) {
+    const bytes = readFileSync(join(DASHBOARD_DIR, 'dist', file))
+    raw += bytes.length
+    gzip += gzipSync(bytes, { level: 9 }).length
+  }
+  return { raw, gzip, files }
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+
+describe('dashboard against the real product', () => {
+  it('loads the story view: KPIs, the growth chart and the CN/US split', async () => {
+    const { context, page, errors } = await open('/')
+    await ready(page)
+    const coldMs = await page.evaluate(() => window.__trendlens?.firstChartMs)
+    // A second visit: browser cache warm, the API's caches and the engine's query plans warm.
+    const second = await context.newPage()
+    await second.goto(`${product.url}/`)
+    await ready(second)
+    const warmMs = await second.evaluate(() => window.__trendlens?.firstChartMs)
+    await second.close()
+    const js = initialJs()
+    console.log(
+      `navigation → first chart drawn: ${coldMs?.toFixed(0)} ms (first visit), ${warmMs?.toFixed(0)} ms (second); ` +
+        `initial JS ${kib(js.gzip)} gzip (${kib(js.raw)} raw: ${js.files.join(', ')})`,
+    )
+    expect(js.files.length).toBeGreaterThan(0)
+    await expect(page.locator('h1').textContent()).resolves.toBe('TrendLens')
+    await expect(page.locator('.chip-text').allTextContents()).resolves.toEqual(['#tiktokrefugee', '#tiktokban'])
+    await expect(page.locator('[data-testid=presets] [aria-pressed=true]').getAttribute('data-value')).resolves.toBe(
+      'story',
+    )
+    const overview = await product.json<{ current: { views: number } }>(
+      `/api/overview?from=${encodeURIComponent(STORY_FROM)}&to=${encodeURIComponent(STORY_TO)}&tz=Asia%2FShanghai`,
+    )
+    await expect(page.locator('[data-kpi=views]').getAttribute('data-value')).resolves.toBe(
+      String(overview.current.views),
+    )
+    await expect(page.locator('[data-testid=crossover]').count()).resolves.toBeGreaterThan(0)
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it("shows the API's cumulative views at a chosen hour", async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const hour = '2025-01-14T03:00:00+08:00'
+    const api = await product.json<{ series: { tag: string; points: { t: string; cumViews: number }[] }[] }>(
+      `/api/hashtags/growth?tag=tiktokrefugee&tag=tiktokban&from=${encodeURIComponent(STORY_FROM)}` +
+        `&to=${encodeURIComponent(STORY_TO)}&tz=Asia%2FShanghai&granularity=hour`,
+    )
+    await page.waitForSelector('[data-testid=growth-table][data-state=ready]', { state: 'attached' })
+    for (const tag of ['tiktokrefugee', 'tiktokban']) {
+      const expected = api.series.find((s) => s.tag === tag)?.points.find((p) => p.t === hour)?.cumViews
+      expect(expected).toBeGreaterThan(0)
+      const shown = await page.evaluate(
+        ({ hour, key }) => {
+          const table = document.querySelector('[data-testid=growth-table]')
+          const headers = [...(table?.querySelectorAll('thead th') ?? [])].map((th) => th.getAttribute('data-key'))
+          const row = table?.querySelector(`tr[data-t="${hour}"]`)
+          return row?.children[headers.indexOf(key)]?.getAttribute('data-value')
+        },
+        { hour, key: `${tag}:cumViews` },
+      )
+      expect(shown).toBe(String(expected))
+    }
+    await context.close()
+  })
+
+  it('moves the crossover hours with the chosen zone (13 hours between Beijing and New York in January)', async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const read = () =>
+      page.locator('[data-testid=crossover]').evaluateAll((items) =>
+        items.map((item) => ({
+          ts: Number(item.getAttribute('data-ts')),
+          t: item.getAttribute('data-t') ?? '',
+          text: item.querySelector('time')?.textContent ?? '',
+        })),
+      )
+    const beijing = await read()
+    expect(beijing.length).toBeGreaterThan(0)
+    expect(beijing.every((c) => c.t.endsWith('+08:00'))).toBe(true)
+
+    await page.selectOption('[data-testid=tz-select]', 'America/New_York')
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=crossover]')?.getAttribute('data-t')?.endsWith('-05:00') === true,
+      undefined,
+      { timeout: UI_TIMEOUT },
+    )
+    await ready(page)
+    const newYork = await read()
+    expect(page.url()).toContain('tz=America/New_York')
+    // Same instants, read 13 hours earlier on the clock.
+    expect(newYork.map((c) => c.ts)).toEqual(beijing.map((c) => c.ts))
+    for (const [index, crossover] of newYork.entries()) {
+      const there = Number(crossover.t.slice(11, 13))
+      const here = Number(beijing[index]?.t.slice(11, 13))
+      expect((here - there + 24) % 24).toBe(13)
+    }
+    expect(beijing[0]?.text).not.toBe(newYork[0]?.text)
+    await expect(page.locator('#split-title + .panel-subtitle').textContent()).resolves.toBe(
+      'Hours in America/New_York',
+    )
+    await context.close()
+  })
+
+  it('switches language: labels, number formats and the URL', async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const views = Number(await page.locator('[data-kpi=views]').getAttribute('data-value'))
+    await expect(page.locator('#growth-title').textContent()).resolves.toBe('Hashtag growth')
+    await expect(page.locator('[data-kpi=views] .kpi-value').textContent()).resolves.toBe(formatCompact(views, 'en'))
+
+    await page.selectOption('[data-testid=lang-select]', 'zh-CN')
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')
+    await expect(page.locator('#growth-title').textContent()).resolves.toBe('话题增长')
+    await expect(page.locator('[data-kpi=views] .kpi-value').textContent()).resolves.toBe(formatCompact(views, 'zh-CN'))
+    expect(formatCompact(views, 'zh-CN')).toMatch(/万|亿/)
+    await expect(page.locator('[data-testid=presets] [data-value=story]').textContent()).resolves.toBe('事件周')
+    expect(page.url()).toContain('lang=zh-CN')
+    await context.close()
+  })
+
+  it('downloads the growth CSV with the view parameters', async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT }),
+      page.click('[data-testid=export-growth-csv]'),
+    ])
+    expect(download.suggestedFilename()).toMatch(/^trendlens-growth-.*Asia_Shanghai\.csv$/)
+    const path = await download.path()
+    const lines = readFileSync(path, 'utf8').trimEnd().split(/\r?\n/)
+    expect(lines[0]).toBe('"tag","t","ts","views","discussions","cum_views","cum_discussions"')
+    const api = await product.json<{ series: { points: unknown[] }[] }>(
+      `/api/hashtags/growth?tag=tiktokrefugee&tag=tiktokban&from=${encodeURIComponent(STORY_FROM)}` +
+        `&to=${encodeURIComponent(STORY_TO)}&tz=Asia%2FShanghai&granularity=hour`,
+    )
+    const points = api.series.reduce((sum, s) => sum + s.points.length, 0)
+    expect(points).toBe(2 * 11 * 24)
+    expect(lines.length).toBe(1 + points)
+    await context.close()
+  })
+
+  it('restores a view from its URL, and walks back and forward', async () => {
+    const search = `?range=surge&tz=America%2FNew_York&lang=zh-CN&tag=${encodeURIComponent('猫税')}&mode=bucket&level=province`
+    const { context, page } = await open(`/${search}`)
+    await ready(page)
+    const pressed = (group: string) =>
+      page.locator(`[aria-label="${group}"] [aria-pressed=true]`).first().getAttribute('data-value')
+    await expect(page.locator('[data-testid=tz-select]').inputValue()).resolves.toBe('America/New_York')
+    await expect(page.locator('[data-testid=lang-select]').inputValue()).resolves.toBe('zh-CN')
+    await expect(page.locator('.chip-text').allTextContents()).resolves.toEqual(['#猫税'])
+    await expect(pressed('时间范围')).resolves.toBe('surge')
+    await expect(pressed('曲线')).resolves.toBe('bucket')
+    await expect(pressed('层级')).resolves.toBe('province')
+    const surgeFirstRow = await page.locator('[data-testid=growth-table] tbody tr').first().getAttribute('data-t')
+    expect(surgeFirstRow).toBe('2025-01-13T11:00:00-05:00')
+
+    await page.click('[data-testid=presets] [data-value=story]')
+    await page.waitForURL((url) => !url.search.includes('range=surge'))
+    await expect(pressed('时间范围')).resolves.toBe('story')
+    await page.goBack()
+    await page.waitForURL((url) => url.search.includes('range=surge'))
+    await expect(pressed('时间范围')).resolves.toBe('surge')
+    await expect(pressed('曲线')).resolves.toBe('bucket')
+    await page.goForward()
+    await page.waitForURL((url) => !url.search.includes('range=surge'))
+    await expect(pressed('时间范围')).resolves.toBe('story')
+    await context.close()
+  })
+
+  it('shows hashtags and annotation titles written as markup as text', async () => {
+    const created = await fetch(`${product.url}/api/annotations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ts: '2025-01-14T12:00:00+08:00',
+        title: '<img src=y onerror=alert(2)>',
+        body: '<script>alert(3)</script>',
+        hashtag: MARKUP_TAG,
+      }),
+    })
+    expect(created.status).toBe(201)
+    const { context, page, dialogs, errors } = await open(`/?tag=${encodeURIComponent(MARKUP_TAG)}&tag=tiktokrefugee`)
+    await ready(page)
+    await expect(page.locator('.chip-text').first().textContent()).resolves.toBe(`#${MARKUP_TAG}`)
+    await expect(page.locator('.note-annotation', { hasText: '<img src=y onerror=alert(2)>' }).count()).resolves.toBe(1)
+    // The tooltip is drawn on the canvas: hover across the chart to open it on several buckets.
+    const box = await page.locator('[data-testid=growth-chart]').boundingBox()
+    if (!box) throw new Error('the growth chart has no box')
+    for (const x of [0.3, 0.5, 0.7]) {
+      await page.mouse.move(box.x + box.width * x, box.y + box.height / 2)
+      await page.waitForTimeout(150)
+    }
+    await page.click('[data-testid=tab-trending]')
+    await page.waitForSelector('[data-testid=trending-table]')
+    await expect(page.locator('[data-testid=trending-table]').textContent()).resolves.toContain(
+      '<script>alert("tag")</script>',
+    )
+    expect(await page.locator('img').count()).toBe(0)
+    expect(await page.locator('main script, main img').count()).toBe(0)
+    expect(dialogs).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('updates KPIs and ingest health live, and pauses on request', async () => {
+    const { context, page } = await open('/?range=1h')
+    await ready(page)
+    await page.waitForSelector('[data-testid=live-state][data-live=live][data-connection=open]', {
+      timeout: UI_TIMEOUT,
+    })
+    const storedBefore = await page.locator('[data-testid=ingest-stored]').getAttribute('data-value')
+    const eventsBefore = await page.locator('[data-kpi=views]').getAttribute('data-value')
+    const started = Date.now()
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid=ingest-stored]')?.getAttribute('data-value') !== before,
+      storedBefore,
+      { timeout: UI_TIMEOUT },
+    )
+    const ingestMs = Date.now() - started
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-kpi=views]')?.getAttribute('data-value') !== before,
+      eventsBefore,
+      { timeout: UI_TIMEOUT },
+    )
+    console.log(`live: ingest health moved after ${ingestMs} ms, the views KPI after ${Date.now() - started} ms`)
+
+    await page.click('[data-testid=live-toggle]')
+    await page.waitForSelector('[data-testid=live-state][data-live=user-paused]')
+    expect(page.url()).toContain('live=off')
+    await context.close()
+  })
+
+  it('writes the screenshots of the main view in English and Chinese', async () => {
+    for (const [lang, file] of [
+      ['en', 'screenshot-en.png'],
+      ['zh-CN', 'screenshot-zh.png'],
+    ] as const) {
+      const { context, page } = await open(`/?lang=${lang}`)
+      await ready(page)
+      await page.waitForSelector('[data-testid=heatmap-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+      const png = await page.screenshot({ fullPage: false })
+      writeFileSync(join(ROOT_DIR, 'docs', file), png)
+      expect(png.length).toBeGreaterThan(10_000)
+      await context.close()
+    }
+  })
+})

@@ -1,0 +1,52 @@
+/** Hashtag growth: line series with milestone pins, annotation lines, zoom and a canvas tooltip. */
+import { LineChart } from 'echarts/charts'
+import {
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TooltipComponent,
+} from 'echarts/components'
+import { use } from 'echarts/core'
+import { CanvasRenderer } from 'echarts/renderers'
+import { type Ref, useMemo } from 'react'
+import type { Annotation, GrowthResponse } from '../api.ts'
+import { type GrowthView, growthOption } from '../transforms/growth.ts'
+import { type ChartHandle, EChart } from './EChart.tsx'
+
+use([
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
+  CanvasRenderer,
+])
+
+interface GrowthChartProps {
+  response: GrowthResponse
+  annotations: readonly Annotation[]
+  view: GrowthView
+  height: number
+  label: string
+  ref?: Ref<ChartHandle>
+}
+
+export function GrowthChart({ response, annotations, view, height, label, ref }: GrowthChartProps) {
+  const option = useMemo(() => growthOption(response, annotations, view), [response, annotations, view])
+  const resetKey = [
+    view.mode,
+    view.metric,
+    view.lang,
+    view.tz,
+    view.palette.theme,
+    response.granularity,
+    ...response.series.map((s) => s.tag),
+  ].join('|')
+  return <EChart ref={ref} option={option} resetKey={resetKey} height={height} label={label} testId="growth-chart" />
+}

@@ -1,0 +1,215 @@
+/** Top and trending (breakout) hashtags; a tag is a button that charts it, "+" adds it to the comparison. */
+import { type KeyboardEvent, useState } from 'react'
+import type { TopResponse, TrendingResponse } from '../api.ts'
+import type { QueryState } from '../hooks.ts'
+import { formatCompact, formatInstant, formatInteger, formatMultiple, hashtag, type Translate } from '../i18n.ts'
+import { MAX_TAGS } from '../state.ts'
+import type { ViewProps } from '../view.ts'
+import { Exports } from './Exports.tsx'
+import { QueryBody } from './Panel.tsx'
+import { Segmented } from './Segmented.tsx'
+
+export const TABLE_HEIGHT = 318
+
+interface TagButtonsProps {
+  tag: string
+  tags: readonly string[]
+  update: ViewProps['update']
+  t: Translate
+}
+
+function TagButtons({ tag, tags, update, t }: TagButtonsProps) {
+  const charted = tags.includes(tag)
+  return (
+    <span className="tag-cell">
+      <button
+        type="button"
+        className="link tag-button"
+        aria-label={t('chartTag', { tag: hashtag(tag) })}
+        aria-current={charted && tags.length === 1 ? 'true' : undefined}
+        onClick={() => update({ tags: [tag] })}
+      >
+        {hashtag(tag)}
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t('compareTag', { tag: hashtag(tag) })}
+        title={t('compareTag', { tag: hashtag(tag) })}
+        disabled={charted || tags.length >= MAX_TAGS}
+        onClick={() => update({ tags: [...tags, tag] })}
+      >
+        +
+      </button>
+    </span>
+  )
+}
+
+type TagTab = 'top' | 'trending'
+
+/** Top and trending hashtags in one panel with two tabs (the ARIA tabs pattern: arrow keys move between tabs). */
+export function TagsPanel(props: ViewProps & { top: QueryState<TopResponse>; trending: QueryState<TrendingResponse> }) {
+  const { state, update, t, queries } = props
+  const [tab, setTab] = useState<TagTab>('top')
+  const tabs: { id: TagTab; label: string }[] = [
+    { id: 'top', label: t('top') },
+    { id: 'trending', label: t('trending') },
+  ]
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return
+    event.preventDefault()
+    const next: TagTab = tab === 'top' ? 'trending' : 'top'
+    setTab(next)
+    document.getElementById(`tab-${next}`)?.focus()
+  }
+  const what = tab === 'top' ? t('top') : t('trending')
+  return (
+    <section className="panel panel-tags" aria-label={t('tags')} data-testid="panel-tags">
+      <header className="panel-head">
+        <div className="tabs" role="tablist" aria-label={t('tags')}>
+          {tabs.map((item) => (
+            <button
+              key={item.id}
+              id={`tab-${item.id}`}
+              type="button"
+              role="tab"
+              aria-selected={tab === item.id}
+              aria-controls={`tabpanel-${item.id}`}
+              tabIndex={tab === item.id ? 0 : -1}
+              onClick={() => setTab(item.id)}
+              onKeyDown={onKeyDown}
+              data-testid={`tab-${item.id}`}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
+        <div className="panel-actions">
+          {tab === 'top' ? (
+            <Segmented
+              label={t('top')}
+              value={state.topBy}
+              options={[
+                { value: 'views', label: t('byViews') },
+                { value: 'discussions', label: t('byDiscussions') },
+              ]}
+              onChange={(topBy) => update({ topBy })}
+            />
+          ) : null}
+          <Exports dataset={tab} params={tab === 'top' ? queries.top : queries.trending} what={what} t={t} />
+        </div>
+      </header>
+      <div id={`tabpanel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'top' ? <TopTable {...props} /> : <TrendingTable {...props} />}
+      </div>
+    </section>
+  )
+}
+
+function TopTable({ state, update, t, top }: ViewProps & { top: QueryState<TopResponse> }) {
+  const what = t('top')
+  const lang = state.lang
+  return (
+    <QueryBody query={top} height={TABLE_HEIGHT} what={what} t={t} isEmpty={(data) => data.rows.length === 0}>
+      {(data) => (
+        <div className="table-scroll" style={{ height: TABLE_HEIGHT }}>
+          <table className="table" data-testid="top-table">
+            <caption className="sr-only">{what}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="rank">
+                  #
+                </th>
+                <th scope="col">{t('colTag')}</th>
+                <th scope="col" className="num">
+                  {t('colViews')}
+                </th>
+                <th scope="col" className="num">
+                  {t('colDiscussions')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((row, index) => (
+                <tr key={row.tag} data-tag={row.tag}>
+                  <td className="rank">{index + 1}</td>
+                  <td>
+                    <TagButtons tag={row.tag} tags={state.tags} update={update} t={t} />
+                  </td>
+                  <td className="num" title={formatInteger(row.views, lang)} data-value={row.views}>
+                    {formatCompact(row.views, lang)}
+                  </td>
+                  <td className="num" title={formatInteger(row.discussions, lang)} data-value={row.discussions}>
+                    {formatCompact(row.discussions, lang)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </QueryBody>
+  )
+}
+
+function TrendingTable({ state, update, t, trending }: ViewProps & { trending: QueryState<TrendingResponse> }) {
+  const what = t('trending')
+  const lang = state.lang
+  const tz = state.tz
+  return (
+    <QueryBody query={trending} height={TABLE_HEIGHT} what={what} t={t} isEmpty={(data) => data.rows.length === 0}>
+      {(data) => {
+        const window = data.window
+        const span = (from: string, to: string) =>
+          `${formatInstant(Date.parse(from), tz, lang, 'axis')} – ${formatInstant(Date.parse(to), tz, lang, 'axis')}`
+        return (
+          <div className="table-scroll" style={{ height: TABLE_HEIGHT }}>
+            <p className="table-note">
+              {t('trendingWindow', {
+                recent: span(window.recentFrom, window.recentTo),
+                baseline: span(window.baselineFrom, window.baselineTo),
+              })}
+            </p>
+            <table className="table" data-testid="trending-table">
+              <caption className="sr-only">{what}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('colTag')}</th>
+                  <th scope="col" className="num">
+                    {t('colMultiple')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('colRecentRate')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('colViews')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.rows.map((row) => (
+                  <tr key={row.tag} data-tag={row.tag}>
+                    <td>
+                      <TagButtons tag={row.tag} tags={state.tags} update={update} t={t} />
+                    </td>
+                    <td className="num">
+                      {row.isNew || row.multiple === null ? (
+                        <span className="badge">{t('isNew')}</span>
+                      ) : (
+                        <span className="multiple">{formatMultiple(row.multiple, lang)}</span>
+                      )}
+                    </td>
+                    <td className="num">{formatCompact(row.recentRate, lang)}</td>
+                    <td className="num" title={formatInteger(row.views, lang)} data-value={row.views}>
+                      {formatCompact(row.views, lang)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      }}
+    </QueryBody>
+  )
+}

@@ -1,0 +1,21 @@
+/**
+ * A small read-only hook on `window.__trendlens` for people debugging in the console and for the browser tests:
+ * when the first chart finished drawing, and how many charts have drawn.
+ */
+export interface DebugInfo {
+  /** `performance.now()` (ms since navigation) when the first chart finished its first render. */
+  firstChartMs: number | undefined
+  chartsDrawn: number
+  liveTicks: number
+}
+
+declare global {
+  interface Window {
+    __trendlens?: DebugInfo
+  }
+}
+
+export function debugInfo(): DebugInfo {
+  if (!window.__trendlens) window.__trendlens = { firstChartMs: undefined, chartsDrawn: 0, liveTicks: 0 }
+  return window.__trendlens
+}

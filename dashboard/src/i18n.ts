@@ -1,0 +1,503 @@
+/**
+ * Messages in English and Simplified Chinese, and every number and date format the dashboard shows. Dates are always
+ * formatted with an explicit IANA zone (the viewer's choice), never the browser's.
+ */
+import { parseDay } from './time.ts'
+
+export type Lang = 'en' | 'zh-CN'
+export const LANGS: readonly Lang[] = ['en', 'zh-CN']
+
+const en = {
+  appName: 'TrendLens',
+  tagline: 'Trend and traffic analytics',
+  skipToContent: 'Skip to content',
+  controls: 'View controls',
+  range: 'Range',
+  presetStory: 'Story week',
+  presetSurge: 'Surge day',
+  preset1h: 'Last 1h',
+  preset24h: 'Last 24h',
+  preset7d: 'Last 7d',
+  presetCustom: 'Custom',
+  from: 'From',
+  to: 'To',
+  apply: 'Apply',
+  granularity: 'Granularity',
+  granularityAuto: 'Auto',
+  granularityMinute: 'Minute',
+  granularity15m: '15 min',
+  granularityHour: 'Hour',
+  granularityDay: 'Day',
+  granularityTooFine: '(too fine)',
+  timeZone: 'Time zone',
+  timeZoneOther: 'Other…',
+  timeZoneInput: 'IANA time zone',
+  timeZoneInvalid: 'Unknown time zone. Use an IANA name such as Europe/Berlin.',
+  regionFilter: 'Regions',
+  regionFilterPlaceholder: 'all (e.g. CN, US, CN-SH)',
+  regionFilterInvalid: 'Use region codes such as CN, US or CN-SH, separated by commas.',
+  typeFilter: 'Event types',
+  typeView: 'views',
+  typePost: 'posts',
+  typeComment: 'comments',
+  typeIpRegion: 'IP heartbeats',
+  language: 'Language',
+  theme: 'Theme',
+  themeAuto: 'Auto',
+  themeLight: 'Light',
+  themeDark: 'Dark',
+  live: 'Live',
+  paused: 'Paused',
+  pause: 'Pause live updates',
+  resume: 'Resume live updates',
+  goLive: 'Go live (last 24h)',
+  liveHistorical: 'the range ends in the past',
+  liveByUser: 'by you',
+  liveConnecting: 'Connecting…',
+  liveUpdated: 'Updated {time}',
+  kpis: 'Overview',
+  kpiViews: 'Views',
+  kpiDiscussions: 'Discussions',
+  kpiActiveUsers: 'Active users',
+  kpiNewUsers: 'New users',
+  kpiForeignShare: 'Foreign share',
+  vsPrevious: 'vs previous period',
+  noPrevious: 'no previous data',
+  ingest: 'Ingest health',
+  ingestLag: 'Lag',
+  ingestRate: 'Events/s',
+  ingestDlq: 'DLQ',
+  ingestStored: 'Stored',
+  ingestLastMinute: 'This minute',
+  ingestMode: 'Source',
+  ingestError: 'Last error',
+  growth: 'Hashtag growth',
+  growthCumulative: 'Cumulative',
+  growthPerBucket: 'Per bucket',
+  growthMode: 'Curve',
+  growthMetric: 'Measure',
+  showTable: 'Table',
+  metricViews: 'Views',
+  metricDiscussions: 'Discussions',
+  tags: 'Hashtags',
+  addTag: 'Add hashtag',
+  addTagPlaceholder: 'add a tag to compare',
+  removeTag: 'Remove {tag}',
+  maxTags: 'Up to 5 hashtags',
+  milestone: 'Milestone',
+  annotations: 'Annotations',
+  top: 'Top hashtags',
+  trending: 'Trending (breakout)',
+  byViews: 'by views',
+  byDiscussions: 'by discussions',
+  colTag: 'Hashtag',
+  colViews: 'Views',
+  colDiscussions: 'Discussions',
+  colMultiple: 'Growth',
+  colRecentRate: 'Recent /h',
+  colTime: 'Time',
+  colCumViews: 'Cumulative views',
+  colCumDiscussions: 'Cumulative discussions',
+  colRegion: 'Region',
+  colShare: 'Share',
+  colLeader: 'Leader',
+  colTotal: 'Total',
+  colDay: 'Day',
+  colHour: 'Hour',
+  colValue: 'Value',
+  isNew: 'new',
+  chartTag: 'Chart {tag}',
+  compareTag: 'Add {tag} to the comparison',
+  trendingWindow: 'Recent {recent} vs baseline {baseline}',
+  split: 'IP region split',
+  splitLevel: 'Level',
+  levelCountry: 'Countries',
+  levelProvince: 'CN provinces',
+  splitMetric: 'Measure',
+  metricUsers: 'Active users',
+  metricEvents: 'Events',
+  crossovers: 'Crossovers',
+  crossoverItem: '{from} → {to}',
+  noCrossovers: 'No lead changes in this range.',
+  heatmap: 'Hour of day × day',
+  heatmapRegion: 'Region',
+  heatmapValue: 'Show',
+  heatmapShare: 'Share of hour',
+  heatmapCount: 'Count',
+  hoursIn: 'Hours in {tz}',
+  other: 'Other',
+  exportCsv: 'CSV',
+  exportPng: 'PNG',
+  exportCsvLabel: 'Download {what} as CSV',
+  exportPngLabel: 'Download {what} as PNG',
+  loading: 'Loading…',
+  empty: 'No data in this range.',
+  emptyHint: 'Try a wider range or other filters.',
+  emptyTags: 'Pick a hashtag to chart.',
+  errorTitle: 'Could not load {what}.',
+  errorRequest: 'Request {id}',
+  retry: 'Retry',
+  dataTable: 'Data for {what}',
+  networkError: 'The API could not be reached. Check that TrendLens is running.',
+} as const
+
+export type MessageKey = keyof typeof en
+
+const zh: Record<MessageKey, string> = {
+  appName: 'TrendLens',
+  tagline: '趋势与流量分析',
+  skipToContent: '跳到内容',
+  controls: '视图控制',
+  range: '时间范围',
+  presetStory: '事件周',
+  presetSurge: '爆发日',
+  preset1h: '最近1小时',
+  preset24h: '最近24小时',
+  preset7d: '最近7天',
+  presetCustom: '自定义',
+  from: '开始',
+  to: '结束',
+  apply: '应用',
+  granularity: '粒度',
+  granularityAuto: '自动',
+  granularityMinute: '分钟',
+  granularity15m: '15分钟',
+  granularityHour: '小时',
+  granularityDay: '天',
+  granularityTooFine: '（过细）',
+  timeZone: '时区',
+  timeZoneOther: '其他…',
+  timeZoneInput: 'IANA 时区',
+  timeZoneInvalid: '未知时区。请使用 IANA 名称，例如 Europe/Berlin。',
+  regionFilter: '地区',
+  regionFilterPlaceholder: '全部（如 CN, US, CN-SH）',
+  regionFilterInvalid: '请使用 CN、US 或 CN-SH 这样的地区代码，用逗号分隔。',
+  typeFilter: '事件类型',
+  typeView: '浏览',
+  typePost: '笔记',
+  typeComment: '评论',
+  typeIpRegion: 'IP 心跳',
+  language: '语言',
+  theme: '主题',
+  themeAuto: '跟随系统',
+  themeLight: '浅色',
+  themeDark: '深色',
+  live: '实时',
+  paused: '已暂停',
+  pause: '暂停实时更新',
+  resume: '恢复实时更新',
+  goLive: '切换到实时（最近24小时）',
+  liveHistorical: '时间范围已结束',
+  liveByUser: '手动暂停',
+  liveConnecting: '连接中…',
+  liveUpdated: '更新于 {time}',
+  kpis: '概览',
+  kpiViews: '浏览量',
+  kpiDiscussions: '讨论量',
+  kpiActiveUsers: '活跃用户',
+  kpiNewUsers: '新用户',
+  kpiForeignShare: '海外占比',
+  vsPrevious: '较上一周期',
+  noPrevious: '无上期数据',
+  ingest: '数据接入',
+  ingestLag: '延迟',
+  ingestRate: '事件/秒',
+  ingestDlq: '死信',
+  ingestStored: '已入库',
+  ingestLastMinute: '本分钟',
+  ingestMode: '来源',
+  ingestError: '最近错误',
+  growth: '话题增长',
+  growthCumulative: '累计',
+  growthPerBucket: '分时段',
+  growthMode: '曲线',
+  growthMetric: '指标',
+  showTable: '表格',
+  metricViews: '浏览量',
+  metricDiscussions: '讨论量',
+  tags: '话题',
+  addTag: '添加话题',
+  addTagPlaceholder: '添加话题进行对比',
+  removeTag: '移除 {tag}',
+  maxTags: '最多 5 个话题',
+  milestone: '里程碑',
+  annotations: '标注',
+  top: '热门话题',
+  trending: '飙升话题',
+  byViews: '按浏览量',
+  byDiscussions: '按讨论量',
+  colTag: '话题',
+  colViews: '浏览量',
+  colDiscussions: '讨论量',
+  colMultiple: '增长倍数',
+  colRecentRate: '近期/小时',
+  colTime: '时间',
+  colCumViews: '累计浏览量',
+  colCumDiscussions: '累计讨论量',
+  colRegion: '地区',
+  colShare: '占比',
+  colLeader: '领先',
+  colTotal: '合计',
+  colDay: '日期',
+  colHour: '小时',
+  colValue: '数值',
+  isNew: '新',
+  chartTag: '查看 {tag} 的曲线',
+  compareTag: '将 {tag} 加入对比',
+  trendingWindow: '近期 {recent}，对比基线 {baseline}',
+  split: 'IP 属地分布',
+  splitLevel: '层级',
+  levelCountry: '国家/地区',
+  levelProvince: '中国省份',
+  splitMetric: '指标',
+  metricUsers: '活跃用户',
+  metricEvents: '事件数',
+  crossovers: '交叉点',
+  crossoverItem: '{from} → {to}',
+  noCrossovers: '此范围内领先地区没有变化。',
+  heatmap: '小时 × 日期',
+  heatmapRegion: '地区',
+  heatmapValue: '显示',
+  heatmapShare: '该小时占比',
+  heatmapCount: '数量',
+  hoursIn: '按 {tz} 时间',
+  other: '其他',
+  exportCsv: 'CSV',
+  exportPng: 'PNG',
+  exportCsvLabel: '下载{what} CSV',
+  exportPngLabel: '下载{what} PNG 图片',
+  loading: '加载中…',
+  empty: '此范围内没有数据。',
+  emptyHint: '试试更宽的时间范围或其他筛选条件。',
+  emptyTags: '请选择一个话题。',
+  errorTitle: '无法加载{what}。',
+  errorRequest: '请求 {id}',
+  retry: '重试',
+  dataTable: '{what}数据',
+  networkError: '无法连接 API，请确认 TrendLens 正在运行。',
+}
+
+const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh }
+
+export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string
+
+export function translator(lang: Lang): Translate {
+  const messages = MESSAGES[lang]
+  return (key, values) => {
+    const template = messages[key]
+    if (!values) return template
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
+  }
+}
+
+export function isLang(value: string | null | undefined): value is Lang {
+  return value === 'en' || value === 'zh-CN'
+}
+
+/** The language of a browser's preference list: Chinese when it asks for any zh, else English. */
+export function preferredLang(languages: readonly string[]): Lang {
+  for (const language of languages) {
+    const lower = language.toLowerCase()
+    if (lower.startsWith('zh')) return 'zh-CN'
+    if (lower.startsWith('en')) return 'en'
+  }
+  return 'en'
+}
+
+const COMPACT_UNITS: Record<Lang, readonly (readonly [number, string])[]> = {
+  en: [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ],
+  'zh-CN': [
+    [1e12, '万亿'],
+    [1e8, '亿'],
+    [1e4, '万'],
+  ],
+}
+
+const integerFormatters = new Map<Lang, Intl.NumberFormat>()
+
+/** A whole number with the language's digit grouping: `1,234,567`. */
+export function formatInteger(value: number, lang: Lang): string {
+  let formatter = integerFormatters.get(lang)
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 })
+    integerFormatters.set(lang, formatter)
+  }
+  return formatter.format(value)
+}
+
+/** One decimal below 100 units, none above, trailing `.0` dropped: 1.2万, 8000万, 1.6亿 / 1.2K, 80M, 1.6B. */
+function scaled(value: number): string {
+  const rounded = value < 100 ? Math.round(value * 10) / 10 : Math.round(value)
+  return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1)
+}
+
+/**
+ * Short numbers for KPIs, axes and tooltips: 万/亿 in Chinese, K/M/B in English. Values below the smallest unit keep
+ * their digits (9,999 in English, 9999 in Chinese, where 万 starts at 10,000).
+ */
+export function formatCompact(value: number, lang: Lang): string {
+  if (!Number.isFinite(value)) return '–'
+  const sign = value < 0 ? '-' : ''
+  const abs = Math.abs(value)
+  const units = COMPACT_UNITS[lang]
+  for (let i = 0; i < units.length; i++) {
+    const [size, suffix] = units[i] as readonly [number, string]
+    if (abs < size) continue
+    const text = scaled(abs / size)
+    // Rounding can reach the next unit (9999.96万 → 10000万): say 1亿 instead.
+    const larger = units[i - 1]
+    if (larger && Number(text) * size >= larger[0]) return `${sign}${scaled(abs / larger[0])}${larger[1]}`
+    return `${sign}${text}${suffix}`
+  }
+  const smallest = units[units.length - 1] as readonly [number, string]
+  if (Math.round(abs) >= smallest[0]) return `${sign}1${smallest[1]}`
+  if (abs < 10 && !Number.isInteger(abs)) return `${sign}${scaled(abs)}`
+  return lang === 'zh-CN' ? `${sign}${Math.round(abs)}` : `${sign}${formatInteger(Math.round(abs), lang)}`
+}
+
+/** A share 0..1 as a percentage with one decimal: `61.3%`. */
+export function formatPercent(share: number, lang: Lang, digits = 1): string {
+  return new Intl.NumberFormat(lang, {
+    style: 'percent',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(share)
+}
+
+/** A relative change as a signed percentage (`+25.0%`, `−12.5%`), or undefined when there is none. */
+export function formatChange(change: number | null, lang: Lang): string | undefined {
+  if (change === null || !Number.isFinite(change)) return undefined
+  const text = new Intl.NumberFormat(lang, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format(change)
+  return text.replace('-', '−')
+}
+
+/** A growth multiple: `×12.3`, `×1,240`. */
+export function formatMultiple(multiple: number, lang: Lang): string {
+  const digits = multiple < 10 ? 1 : 0
+  return `×${new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(multiple)}`
+}
+
+export type DateStyle = 'axis' | 'full' | 'time' | 'date'
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>()
+
+function dateFormatter(lang: Lang, timeZone: string, style: DateStyle): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${style}`
+  let formatter = dateFormatters.get(key)
+  if (!formatter) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'time'
+        ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
+        : style === 'date'
+          ? { month: 'short', day: 'numeric' }
+          : style === 'axis'
+            ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+            : {
+                year: 'numeric',
+                month: 'short',
+                day: 'numeric',
+                hour: '2-digit',
+                minute: '2-digit',
+                hourCycle: 'h23',
+                timeZoneName: 'short',
+              }
+    formatter = new Intl.DateTimeFormat(lang, { ...options, timeZone })
+    dateFormatters.set(key, formatter)
+  }
+  return formatter
+}
+
+/** An instant as the chosen zone's clocks show it, in the viewer's language. */
+export function formatInstant(ts: number, timeZone: string, lang: Lang, style: DateStyle = 'full'): string {
+  return dateFormatter(lang, timeZone, style).format(new Date(ts))
+}
+
+/** `HH:mm` in the chosen zone: what a bucket label needs when the day is already known. */
+export function formatHourMinute(ts: number, timeZone: string, lang: Lang): string {
+  return dateFormatter(lang, timeZone, 'axis')
+    .formatToParts(new Date(ts))
+    .filter((part) => part.type === 'hour' || part.type === 'minute' || (part.type === 'literal' && part.value === ':'))
+    .map((part) => part.value)
+    .join('')
+}
+
+/** A calendar day given as `YYYY-MM-DD` (already in the chosen zone): `Jan 14` / `1月14日`. */
+export function formatDay(day: string, lang: Lang): string {
+  const parsed = parseDay(day)
+  if (!parsed) return day
+  return dateFormatter(lang, 'UTC', 'date').format(new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day)))
+}
+
+const CN_PROVINCES: Record<string, readonly [string, string]> = {
+  'CN-AH': ['Anhui', '安徽'],
+  'CN-BJ': ['Beijing', '北京'],
+  'CN-CQ': ['Chongqing', '重庆'],
+  'CN-FJ': ['Fujian', '福建'],
+  'CN-GD': ['Guangdong', '广东'],
+  'CN-GS': ['Gansu', '甘肃'],
+  'CN-GX': ['Guangxi', '广西'],
+  'CN-GZ': ['Guizhou', '贵州'],
+  'CN-HA': ['Henan', '河南'],
+  'CN-HB': ['Hubei', '湖北'],
+  'CN-HE': ['Hebei', '河北'],
+  'CN-HI': ['Hainan', '海南'],
+  'CN-HK': ['Hong Kong', '香港'],
+  'CN-HL': ['Heilongjiang', '黑龙江'],
+  'CN-HN': ['Hunan', '湖南'],
+  'CN-JL': ['Jilin', '吉林'],
+  'CN-JS': ['Jiangsu', '江苏'],
+  'CN-JX': ['Jiangxi', '江西'],
+  'CN-LN': ['Liaoning', '辽宁'],
+  'CN-MO': ['Macao', '澳门'],
+  'CN-NM': ['Inner Mongolia', '内蒙古'],
+  'CN-NX': ['Ningxia', '宁夏'],
+  'CN-QH': ['Qinghai', '青海'],
+  'CN-SC': ['Sichuan', '四川'],
+  'CN-SD': ['Shandong', '山东'],
+  'CN-SH': ['Shanghai', '上海'],
+  'CN-SN': ['Shaanxi', '陕西'],
+  'CN-SX': ['Shanxi', '山西'],
+  'CN-TJ': ['Tianjin', '天津'],
+  'CN-TW': ['Taiwan', '台湾'],
+  'CN-XJ': ['Xinjiang', '新疆'],
+  'CN-XZ': ['Tibet', '西藏'],
+  'CN-YN': ['Yunnan', '云南'],
+  'CN-ZJ': ['Zhejiang', '浙江'],
+}
+
+const regionNames = new Map<Lang, Intl.DisplayNames>()
+
+/** A region code in words: `US` → United States / 美国, `CN-SH` → Shanghai / 上海, `other` → Other / 其他. */
+export function regionName(code: string, lang: Lang): string {
+  if (code === 'other') return translator(lang)('other')
+  const province = CN_PROVINCES[code]
+  if (province) return lang === 'zh-CN' ? province[1] : province[0]
+  if (/^[A-Z]{2}$/.test(code)) {
+    let names = regionNames.get(lang)
+    if (!names) {
+      names = new Intl.DisplayNames([lang], { type: 'region' })
+      regionNames.set(lang, names)
+    }
+    try {
+      return names.of(code) ?? code
+    } catch {
+      return code
+    }
+  }
+  return code
+}
+
+/** A hashtag as written, with its `#`: `#tiktokrefugee`, `#猫税`. */
+export function hashtag(tag: string): string {
+  return `#${tag}`
+}

@@ -1,0 +1,304 @@
+/**
+ * The whole view as plain data, and its round trip through the URL's query string: a link reproduces the view and
+ * back/forward walk through earlier views. Pure: no `window` here, so every rule is unit-tested.
+ */
+import type { EventType, Granularity, QueryParams } from './api.ts'
+import { isLang, type Lang } from './i18n.ts'
+import { canonicalTimeZone, isRelativeBound, resolveBound } from './time.ts'
+
+export type Preset = 'story' | 'surge' | '1h' | '24h' | '7d' | 'custom'
+export const PRESETS: readonly Preset[] = ['story', 'surge', '1h', '24h', '7d', 'custom']
+export type GranularityChoice = 'auto' | Granularity
+export const GRANULARITIES: readonly GranularityChoice[] = ['auto', 'minute', '15m', 'hour', 'day']
+export const EVENT_TYPES: readonly EventType[] = ['view', 'post', 'comment', 'ip_region']
+
+export interface ViewState {
+  preset: Preset
+  /** Range bounds as the API reads them; only used by the `custom` preset. */
+  from: string
+  to: string
+  granularity: GranularityChoice
+  tz: string
+  lang: Lang
+  tags: string[]
+  growthMode: 'cumulative' | 'bucket'
+  growthMetric: 'views' | 'discussions'
+  topBy: 'views' | 'discussions'
+  level: 'country' | 'province'
+  splitMetric: 'users' | 'events'
+  heatRegion: string
+  heatValue: 'share' | 'value'
+  regions: string[]
+  types: EventType[]
+  /** Live updates paused by the viewer (a past range pauses them anyway). */
+  paused: boolean
+}
+
+export interface Range {
+  from: string
+  to: string
+}
+
+/** What the defaults depend on: /api/meta when it answered, else the story's own constants. */
+export interface Defaults {
+  tz: string
+  lang: Lang
+  tags: string[]
+  story: Range
+}
+
+/** The seed story's week in Beijing time, end exclusive (fixtures/src/story.ts WINDOW). */
+export const STORY_RANGE: Range = { from: '2025-01-10T00:00:00+08:00', to: '2025-01-21T00:00:00+08:00' }
+/** 14 January in Beijing: 16M views before dawn, 80M by the evening (design brief S2, S3). */
+export const SURGE_RANGE: Range = { from: '2025-01-14T00:00:00+08:00', to: '2025-01-15T00:00:00+08:00' }
+export const STORY_TAGS = ['tiktokrefugee', 'tiktokban']
+export const STORY_TIME_ZONE = 'Asia/Shanghai'
+/** The API's limit on tags per growth query. */
+export const MAX_TAGS = 5
+/** The API's limit on buckets per series (`MAX_POINTS`). */
+export const MAX_POINTS = 2000
+/** ingest/src/contract.ts MAX_HASHTAG_LENGTH: a longer tag cannot exist. */
+const MAX_TAG_LENGTH = 64
+
+export const STATIC_DEFAULTS: Defaults = { tz: STORY_TIME_ZONE, lang: 'en', tags: STORY_TAGS, story: STORY_RANGE }
+
+export function defaultState(defaults: Defaults): ViewState {
+  return {
+    preset: 'story',
+    from: defaults.story.from,
+    to: defaults.story.to,
+    granularity: 'auto',
+    tz: defaults.tz,
+    lang: defaults.lang,
+    tags: [...defaults.tags],
+    growthMode: 'cumulative',
+    growthMetric: 'views',
+    topBy: 'views',
+    level: 'country',
+    splitMetric: 'users',
+    heatRegion: 'US',
+    heatValue: 'share',
+    regions: [],
+    types: [],
+    paused: false,
+  }
+}
+
+/** The same normalisation as ingest applies to event tags: strip '#', NFKC, trim, lower-case. */
+export function normaliseTag(tag: string): string {
+  return tag.normalize('NFKC').trim().replace(/^#+/, '').trim().toLowerCase()
+}
+
+export function normaliseTags(tags: readonly string[]): string[] {
+  const out: string[] = []
+  for (const raw of tags) {
+    const tag = normaliseTag(raw)
+    if (!tag || tag.length > MAX_TAG_LENGTH || out.includes(tag)) continue
+    out.push(tag)
+    if (out.length === MAX_TAGS) break
+  }
+  return out
+}
+
+const REGION_CODE = /^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/
+
+export function parseRegions(text: string): string[] | undefined {
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => item.toUpperCase())
+  if (!items.every((item) => REGION_CODE.test(item))) return undefined
+  return [...new Set(items)]
+}
+
+function isValidBound(value: string, tz: string): boolean {
+  return resolveBound(value, tz, Date.now()) !== undefined
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback
+}
+
+/** Reads a query string into a full state; anything missing or invalid takes its default. */
+export function parseState(search: string, defaults: Defaults): ViewState {
+  const q = new URLSearchParams(search)
+  const base = defaultState(defaults)
+  const tz = canonicalTimeZone(q.get('tz') ?? '') ?? base.tz
+  const lang = q.get('lang')
+  let preset = oneOf(q.get('range'), PRESETS, base.preset)
+  let from = base.from
+  let to = base.to
+  if (preset === 'custom') {
+    const qFrom = q.get('from') ?? ''
+    const qTo = q.get('to') ?? 'now'
+    if (isValidBound(qFrom, tz) && isValidBound(qTo, tz)) {
+      from = qFrom
+      to = qTo
+    } else {
+      preset = base.preset
+    }
+  }
+  // One `tag` per hashtag (commas allowed inside a tag); `tags=a,b` is accepted for hand-written links.
+  const tagList = [...q.getAll('tag'), ...(q.get('tags')?.split(',') ?? [])]
+  const tags = q.has('tag') || q.has('tags') ? normaliseTags(tagList) : base.tags
+  const regions = parseRegions(q.get('region') ?? '') ?? []
+  const types = (q.get('type') ?? '')
+    .split(',')
+    .filter((item): item is EventType => (EVENT_TYPES as readonly string[]).includes(item))
+  const heatRegion = parseRegions(q.get('heat') ?? '')?.[0] ?? base.heatRegion
+  return {
+    preset,
+    from,
+    to,
+    granularity: oneOf(q.get('gran'), GRANULARITIES, base.granularity),
+    tz,
+    lang: isLang(lang) ? lang : base.lang,
+    tags,
+    growthMode: oneOf(q.get('mode'), ['cumulative', 'bucket'] as const, base.growthMode),
+    growthMetric: oneOf(q.get('metric'), ['views', 'discussions'] as const, base.growthMetric),
+    topBy: oneOf(q.get('top'), ['views', 'discussions'] as const, base.topBy),
+    level: oneOf(q.get('level'), ['country', 'province'] as const, base.level),
+    splitMetric: oneOf(q.get('split'), ['users', 'events'] as const, base.splitMetric),
+    heatRegion,
+    heatValue: oneOf(q.get('heatv'), ['share', 'value'] as const, base.heatValue),
+    regions,
+    types: [...new Set(types)],
+    paused: q.get('live') === 'off',
+  }
+}
+
+/**
+ * Writes a state as a query string, leaving out what equals the defaults so links stay short. `lang` is always
+ * written: the default follows the browser, and a shared link should read the same for everyone.
+ */
+export function serializeState(state: ViewState, defaults: Defaults): string {
+  const base = defaultState(defaults)
+  const q = new URLSearchParams()
+  if (state.preset !== base.preset) q.set('range', state.preset)
+  if (state.preset === 'custom') {
+    q.set('from', state.from)
+    q.set('to', state.to)
+  }
+  if (state.granularity !== base.granularity) q.set('gran', state.granularity)
+  if (state.tz !== base.tz) q.set('tz', state.tz)
+  q.set('lang', state.lang)
+  if (state.tags.join('\n') !== base.tags.join('\n')) {
+    if (state.tags.length === 0) q.set('tags', '')
+    for (const tag of state.tags) q.append('tag', tag)
+  }
+  if (state.growthMode !== base.growthMode) q.set('mode', state.growthMode)
+  if (state.growthMetric !== base.growthMetric) q.set('metric', state.growthMetric)
+  if (state.topBy !== base.topBy) q.set('top', state.topBy)
+  if (state.level !== base.level) q.set('level', state.level)
+  if (state.splitMetric !== base.splitMetric) q.set('split', state.splitMetric)
+  if (state.heatRegion !== base.heatRegion) q.set('heat', state.heatRegion)
+  if (state.heatValue !== base.heatValue) q.set('heatv', state.heatValue)
+  if (state.regions.length > 0) q.set('region', state.regions.join(','))
+  if (state.types.length > 0) q.set('type', state.types.join(','))
+  if (state.paused) q.set('live', 'off')
+  const text = q.toString().replaceAll('%2C', ',').replaceAll('%2F', '/').replaceAll('%3A', ':')
+  return text ? `?${text}` : ''
+}
+
+/** The range a state asks for, as the API reads it. */
+export function rangeOf(state: ViewState, defaults: Defaults): Range {
+  switch (state.preset) {
+    case 'story':
+      return defaults.story
+    case 'surge':
+      return SURGE_RANGE
+    case '1h':
+      return { from: '-60m', to: 'now' }
+    case '24h':
+      return { from: '-24h', to: 'now' }
+    case '7d':
+      return { from: '-7d', to: 'now' }
+    case 'custom':
+      return { from: state.from, to: state.to }
+  }
+}
+
+/** Live updates apply to ranges that reach the present (a relative end, or an end after `now`). */
+export function rangeIncludesNow(range: Range, tz: string, now: number): boolean {
+  if (isRelativeBound(range.to)) return true
+  const to = resolveBound(range.to, tz, now)
+  return to !== undefined && to >= now - 60_000
+}
+
+const GRANULARITY_MS: Record<Granularity, number> = {
+  minute: 60_000,
+  '15m': 900_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+}
+
+/** The granularities whose bucket count for this range stays within the API's limit. */
+export function allowedGranularities(range: Range, tz: string, now: number): Set<GranularityChoice> {
+  const from = resolveBound(range.from, tz, now)
+  const to = resolveBound(range.to, tz, now)
+  const allowed = new Set<GranularityChoice>(['auto'])
+  for (const granularity of GRANULARITIES) {
+    if (granularity === 'auto') continue
+    if (from === undefined || to === undefined) {
+      allowed.add(granularity)
+      continue
+    }
+    // Days can be 23–25 hours long across DST; one spare bucket covers a partial first and last one.
+    if ((to - from) / GRANULARITY_MS[granularity] + 1 <= MAX_POINTS) allowed.add(granularity)
+  }
+  return allowed
+}
+
+/**
+ * The granularity asked of the API. The story presets read by the hour (the story is told in hours: 16M by dawn,
+ * China by day and America by night); other ranges let the API choose unless the viewer did.
+ */
+export function effectiveGranularity(state: ViewState): Granularity | undefined {
+  if (state.granularity !== 'auto') return state.granularity
+  return state.preset === 'story' || state.preset === 'surge' ? 'hour' : undefined
+}
+
+export interface Queries {
+  overview: QueryParams
+  growth: QueryParams
+  top: QueryParams
+  trending: QueryParams
+  split: QueryParams
+  heatmap: QueryParams
+  annotations: QueryParams
+}
+
+/** The parameters of every data route for this view; each route gets only the ones it accepts (api/src/params.ts). */
+export function queries(state: ViewState, defaults: Defaults): Queries {
+  const range = rangeOf(state, defaults)
+  const base = { from: range.from, to: range.to, tz: state.tz }
+  const region = state.regions.length > 0 ? state.regions : undefined
+  const type = state.types.length > 0 ? state.types : undefined
+  const granularity = effectiveGranularity(state)
+  return {
+    overview: { ...base, region },
+    growth: { ...base, granularity, region, tag: state.tags },
+    top: { ...base, region, by: state.topBy, limit: TABLE_ROWS },
+    trending: { ...base, region, limit: TABLE_ROWS },
+    split: {
+      ...base,
+      granularity,
+      region,
+      type,
+      level: state.level,
+      metric: state.splitMetric,
+      top: state.level === 'country' ? SPLIT_TOP_COUNTRIES : SPLIT_TOP_PROVINCES,
+    },
+    heatmap: { ...base, type, region: state.heatRegion, metric: state.splitMetric },
+    annotations: base,
+  }
+}
+
+/** China, the United States and everyone else: the story's two sides ("早C晚A") and the rest. */
+export const SPLIT_TOP_COUNTRIES = 2
+/** The biggest provinces (and countries) stay readable as a stack; the rest is "other". */
+export const SPLIT_TOP_PROVINCES = 6
+
+/** Rows in the top and trending tables. */
+export const TABLE_ROWS = 20

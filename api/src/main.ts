@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server'
 import { generateScenario, liveEvents, readSample, SAMPLE_SCALE } from '@trendlens/fixtures'
 import { BatchWriter, createLogger, IngestMetrics, type Logger, runReplay, sleep } from '@trendlens/ingest'
 import { migrate, Store } from '@trendlens/sql'
+import { seedAnnotations } from './annotations.ts'
 import { createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     await store.close()
     return
   }
+  const seededAnnotations = await seedAnnotations(store)
+  if (seededAnnotations > 0) log.info('story annotations seeded', { rows: seededAnnotations })
 
   const shutdown = new AbortController()
   const metrics = new IngestMetrics(config.kafka ? 'kafka' : config.seed.enabled ? 'replay' : 'none')
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return
     stopping = true
     log.info('shutting down', { signal })
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     server?.close()
     await ingestDone.catch((error) => log.error('ingest failed during shutdown', { error: String(error) }))
     await store.close()
-    process.exit(0)
+    process.exit(exitCode)
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
   ingestDone.catch((error: unknown) => {
     log.error('ingest stopped', { error: error instanceof Error ? error.stack : String(error) })
     metrics.lastError = String(error)
+    // An ingest-only worker has nothing left to do: exit non-zero so that its supervisor restarts it.
+    if (config.role === 'ingest') void stop('ingest failure', 1)
   })
 }
 

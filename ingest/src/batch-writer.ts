@@ -9,6 +9,15 @@ export interface Batch {
   events: StoredEvent[]
 }
 
+/** A batch already serialised as JSONEachRow lines (the Kafka path builds them while validating). */
+export interface PreparedBatch extends Omit<Batch, 'events'> {
+  rows: number
+  jsonLines: string
+}
+
+/** What the write path needs from the store; a structural type so tests can put a double in front of a real one. */
+export type WriterStore = Pick<Store, 'appendRows' | 'insertEvents' | 'insertJsonLines' | 'queryOnWriter'>
+
 export interface LedgerEntry {
   first_offset: number
   last_offset: number
@@ -25,19 +34,29 @@ export function dedupToken(batch: Pick<Batch, 'source' | 'partition' | 'firstOff
  * is stored once.
  */
 export class BatchWriter {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: WriterStore) {}
 
   async write(batch: Batch): Promise<void> {
-    await this.store.appendRows('ingest_ledger_v1', [
+    await this.record(batch, batch.events.length)
+    await this.store.insertEvents(batch.events, dedupToken(batch))
+  }
+
+  /** Same as write, for rows already serialised as JSONEachRow lines. */
+  async writePrepared(batch: PreparedBatch): Promise<void> {
+    await this.record(batch, batch.rows)
+    await this.store.insertJsonLines('events_v1', batch.jsonLines, dedupToken(batch))
+  }
+
+  private record(batch: Omit<Batch, 'events'>, rows: number): Promise<void> {
+    return this.store.appendRows('ingest_ledger_v1', [
       {
         source: batch.source,
         partition: batch.partition,
         first_offset: batch.firstOffset,
         last_offset: batch.lastOffset,
-        rows: batch.events.length,
+        rows,
       },
     ])
-    await this.store.insertEvents(batch.events, dedupToken(batch))
   }
 
   /** Batches recorded for a partition whose last offset is at or after `fromOffset`, oldest first. */

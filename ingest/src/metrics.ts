@@ -1,12 +1,17 @@
 import type { RejectReason } from './contract.ts'
 
+/** Why a message was refused: by the contract, or by the store itself for data reasons (isolated by splitting). */
+export type RefusalReason = RejectReason | 'store_rejected'
+
 export interface IngestSnapshot {
   mode: string
   received: number
   stored: number
   rejected: number
-  rejectedByReason: Partial<Record<RejectReason, number>>
+  rejectedByReason: Partial<Record<RefusalReason, number>>
   deadLettered: number
+  /** Messages dropped because their id was already in the same batch (a producer retry re-sends adjacent copies). */
+  duplicates: number
   batches: number
   storeRetries: number
   receivedPerSecond: number
@@ -30,13 +35,14 @@ export class IngestMetrics {
   stored = 0
   rejected = 0
   deadLettered = 0
+  duplicates = 0
   batches = 0
   storeRetries = 0
   lastInsertMs: number | null = null
   lastInsertAt: number | null = null
   lastError: string | null = null
   paused = false
-  readonly rejectedByReason: Partial<Record<RejectReason, number>> = {}
+  readonly rejectedByReason: Partial<Record<RefusalReason, number>> = {}
   readonly lag = new Map<string, number>()
   private readonly samples: { at: number; received: number; stored: number }[] = []
 
@@ -48,7 +54,7 @@ export class IngestMetrics {
     this.received += count
   }
 
-  recordRejected(reason: RejectReason): void {
+  recordRejected(reason: RefusalReason): void {
     this.rejected++
     this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1
   }
@@ -76,6 +82,7 @@ export class IngestMetrics {
       rejected: this.rejected,
       rejectedByReason: { ...this.rejectedByReason },
       deadLettered: this.deadLettered,
+      duplicates: this.duplicates,
       batches: this.batches,
       storeRetries: this.storeRetries,
       receivedPerSecond: Math.round((this.received - oldest.received) / seconds),

@@ -20,12 +20,16 @@ export interface BrokerInfo {
 
 let started: Promise<BrokerInfo> | undefined
 
-function runScript(command: 'start' | 'stop', timeoutMs: number): Promise<string> {
+function runScript(
+  command: 'start' | 'stop' | 'reset',
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
       [KAFKA_SH, command],
-      { env: process.env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {
           reject(new Error(`scripts/kafka.sh ${command} failed: ${error.message}\n${stderr}`))
@@ -75,6 +79,42 @@ async function waitForGroupCoordinator(brokers: string[]): Promise<void> {
     )
   } finally {
     await admin.disconnect()
+  }
+}
+
+export interface LocalBroker extends BrokerInfo {
+  /** Starts it (formatting its storage the first time) and waits until its group coordinator answers. */
+  start(): Promise<void>
+  /** SIGTERM (a controlled shutdown), SIGKILL after a bounded wait. */
+  stop(): Promise<void>
+  /** Stops it and deletes its data. */
+  reset(): Promise<void>
+}
+
+/**
+ * A broker of its own, apart from the shared one: its own state folder and ports, for a test that stops and
+ * restarts its broker without disturbing the tests that use the shared one.
+ */
+export function localBroker(options: { dir: string; port: number; controllerPort: number }): LocalBroker {
+  const env = {
+    ...process.env,
+    KAFKA_DIR: options.dir,
+    KAFKA_PORT: String(options.port),
+    KAFKA_CONTROLLER_PORT: String(options.controllerPort),
+  }
+  const brokers = [`${HOST}:${options.port}`]
+  return {
+    brokers,
+    start: async () => {
+      await runScript('start', 10 * 60_000, env)
+      await waitForGroupCoordinator(brokers)
+    },
+    stop: async () => {
+      await runScript('stop', 2 * 60_000, env)
+    },
+    reset: async () => {
+      await runScript('reset', 2 * 60_000, env)
+    },
   }
 }
 

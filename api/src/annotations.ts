@@ -1,0 +1,80 @@
+/** Dated notes shown on charts, kept in annotations_v1 (a new version per change, a tombstone per delete). */
+import { randomUUID } from 'node:crypto'
+import { STORY, STORY_ANNOTATIONS } from '@trendlens/fixtures'
+import type { Store } from '@trendlens/sql'
+import type { TimeRange } from './time.ts'
+
+export interface Annotation {
+  id: string
+  /** Epoch milliseconds, UTC. */
+  ts: number
+  title: string
+  body: string
+  hashtag: string
+}
+
+interface AnnotationVersion extends Annotation {
+  created_by: string
+  deleted: number
+  latest_version: number
+}
+
+/** The row as written to annotations_v1; times are epoch milliseconds. */
+interface AnnotationRow extends Annotation {
+  created_by: string
+  deleted: 0 | 1
+  version?: number
+}
+
+/**
+ * Writes the story's annotations (S5, S6) when the table has never held any, so a fresh install shows them and a
+ * user who deleted them does not see them come back. Returns how many were written.
+ */
+export async function seedAnnotations(store: Store): Promise<number> {
+  const [count] = await store.query<{ rows: number }>('api_annotations_count', {})
+  if ((count?.rows ?? 0) > 0) return 0
+  const rows: AnnotationRow[] = STORY_ANNOTATIONS.map((note) => ({
+    id: note.id,
+    ts: note.tsMs,
+    title: note.title_en,
+    body: note.title_zh,
+    hashtag: STORY.tag,
+    created_by: 'seed',
+    deleted: 0,
+  }))
+  await store.appendRows('annotations_v1', rows)
+  return rows.length
+}
+
+export function listAnnotations(store: Store, range: TimeRange, signal: AbortSignal): Promise<Annotation[]> {
+  return store.query<Annotation>('api_annotations_list', { from: range.from, to: range.to }, { signal })
+}
+
+export async function createAnnotation(
+  store: Store,
+  note: { ts: number; title: string; body: string; hashtag: string },
+): Promise<Annotation> {
+  const row: AnnotationRow = { id: randomUUID(), ...note, created_by: 'api', deleted: 0 }
+  await store.appendRows('annotations_v1', [row])
+  return { id: row.id, ts: row.ts, title: row.title, body: row.body, hashtag: row.hashtag }
+}
+
+/** Tombstones an annotation; false when there is no live annotation with this id. */
+export async function deleteAnnotation(store: Store, id: string, signal: AbortSignal): Promise<boolean> {
+  const [latest] = await store.query<AnnotationVersion>('api_annotation_get', { id }, { signal })
+  if (!latest || latest.deleted === 1) return false
+  // The tombstone must be the newest version even when the delete lands in the same millisecond as the write.
+  const version = Math.max(Date.now(), latest.latest_version + 1)
+  const tombstone: AnnotationRow = {
+    id,
+    ts: latest.ts,
+    title: latest.title,
+    body: latest.body,
+    hashtag: latest.hashtag,
+    created_by: latest.created_by,
+    deleted: 1,
+    version,
+  }
+  await store.appendRows('annotations_v1', [tombstone])
+  return true
+}

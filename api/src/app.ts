@@ -1,0 +1,139 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import { matchedRoutes } from 'hono/route'
+import { type AppDeps, type AppEnv, ExportSlots, type Services, ZoneNames } from './context.ts'
+import { ApiError, toApiError } from './errors.ts'
+import { openApiDocument } from './openapi.ts'
+import { RequestMetrics } from './request-metrics.ts'
+import { ResponseCache } from './response-cache.ts'
+import { annotationRoutes } from './routes/annotations.ts'
+import { EXPORT_PAGE_ROWS, exportRoutes } from './routes/export.ts'
+import { hashtagRoutes } from './routes/hashtags.ts'
+import { liveRoutes } from './routes/live.ts'
+import { overviewRoutes } from './routes/overview.ts'
+import { regionRoutes } from './routes/regions.ts'
+import { healthRoutes, metaRoutes } from './routes/system.ts'
+
+export type { AppDeps, AppEnv } from './context.ts'
+
+/** Dashboards poll the same questions; one second of reuse absorbs bursts without visibly stale charts. */
+export const DEFAULT_RESPONSE_CACHE_MS = 1_000
+/** Annotation bodies are a few hundred bytes; anything near this is not an annotation. */
+const MAX_BODY_BYTES = 16 * 1024
+/** Request ids from clients are echoed into logs and headers, so they are kept short. */
+const MAX_REQUEST_ID_LENGTH = 128
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const services: Services = {
+    deps,
+    cache: new ResponseCache(deps.responseCacheMs ?? DEFAULT_RESPONSE_CACHE_MS, (key, error) =>
+      deps.log.warn('refreshing a cached report failed', {
+        key,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    ),
+    requests: new RequestMetrics(),
+    exports: new ExportSlots(deps.api.exportMaxConcurrent),
+    zones: new ZoneNames(deps.store),
+    annotationsRevision: { value: 0 },
+  }
+  const app = new Hono<AppEnv>()
+
+  app.use(requestId({ limitLength: MAX_REQUEST_ID_LENGTH }))
+  app.use(async (c, next) => {
+    const started = performance.now()
+    const timeout = AbortSignal.timeout(deps.api.queryTimeoutMs)
+    c.set('timeout', timeout)
+    c.set('signal', AbortSignal.any([c.req.raw.signal, timeout]))
+    await next()
+    const seconds = (performance.now() - started) / 1000
+    services.requests.observe(c.req.method, routeLabel(c), c.res.status, seconds)
+  })
+  if (deps.api.token !== undefined) app.use('/api/*', requireToken(deps.api.token))
+
+  app.route('/', healthRoutes(services))
+  app.route('/api/overview', overviewRoutes(services))
+  app.route('/api/hashtags', hashtagRoutes(services))
+  app.route('/api/regions', regionRoutes(services))
+  app.route('/api', liveRoutes(services))
+  app.route('/api/export', exportRoutes(services, deps.exportPageRows ?? EXPORT_PAGE_ROWS))
+  app.use('/api/annotations', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }))
+  app.route('/api/annotations', annotationRoutes(services))
+  app.route('/api/meta', metaRoutes(services))
+  const openApi = openApiDocument({ tokenRequired: deps.api.token !== undefined })
+  app.get('/api/openapi.json', (c) => c.json(openApi))
+
+  if (deps.dashboardDir !== undefined) serveDashboard(app, deps.dashboardDir)
+
+  app.notFound((c) => {
+    const error = new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)
+    return c.json(error.body(c.get('requestId')), 404)
+  })
+  app.onError((error, c) => {
+    const apiError = toApiError(error, c.get('timeout')?.aborted ?? false)
+    const requestId = c.get('requestId')
+    if (apiError.status >= 500) {
+      deps.log.error('request failed', {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: apiError.status,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      })
+    } else {
+      deps.log.debug('request refused', { requestId, path: c.req.path, status: apiError.status, code: apiError.code })
+    }
+    if (apiError.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer')
+    return c.json(apiError.body(requestId), apiError.status)
+  })
+  return app
+}
+
+/** The route pattern that answered (`/api/hashtags/growth`), so metrics are not split by query string or id. */
+function routeLabel(c: Context<AppEnv>): string {
+  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL')
+  const last = handlers[handlers.length - 1]
+  if (last && last.path !== '*') return last.path
+  return c.res.status === 404 ? 'unmatched' : 'static'
+}
+
+/** Every /api route but the OpenAPI document needs the token, as a bearer header or a `token` query parameter. */
+function requireToken(token: string) {
+  const expected = createHash('sha256').update(token).digest()
+  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    if (c.req.path === '/api/openapi.json') return next()
+    const header = c.req.header('Authorization')
+    const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : c.req.query('token')
+    // Comparing digests keeps the comparison constant-time whatever the lengths.
+    const matches = given !== undefined && timingSafeEqual(createHash('sha256').update(given).digest(), expected)
+    if (!matches) {
+      throw new ApiError(401, 'unauthorized', 'this API needs a token: Authorization: Bearer <token>, or ?token=')
+    }
+    return next()
+  }
+}
+
+function tooLarge(c: Context<AppEnv>) {
+  const error = new ApiError(413, 'invalid_body', `the body is larger than ${MAX_BODY_BYTES} bytes`, 'body')
+  return c.json(error.body(c.get('requestId')), 413)
+}
+
+/**
+ * The built dashboard: files as they are, and index.html for any other page path so the single-page app can
+ * route it. Paths with a file extension that do not exist stay 404s (a missing script should not get HTML).
+ */
+function serveDashboard(app: Hono<AppEnv>, root: string): void {
+  const files = serveStatic<AppEnv>({ root })
+  const index = serveStatic<AppEnv>({ root, path: 'index.html' })
+  app.use('*', async (c, next) => (isApiPath(c.req.path) ? next() : files(c, next)))
+  app.get('*', async (c, next) =>
+    isApiPath(c.req.path) || /\.[A-Za-z0-9]+$/.test(c.req.path) ? next() : index(c, next),
+  )
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path === '/metrics'
+}

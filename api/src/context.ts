@@ -1,0 +1,100 @@
+import type { IngestMetrics, Logger } from '@trendlens/ingest'
+import type { Store } from '@trendlens/sql'
+import type { Config } from './config.ts'
+import { ApiError, invalidParameter } from './errors.ts'
+import type { RequestMetrics } from './request-metrics.ts'
+import type { ResponseCache } from './response-cache.ts'
+
+export interface AppDeps {
+  store: Store
+  metrics: IngestMetrics
+  log: Logger
+  api: Config['api']
+  /** The built dashboard (vite's dist); served with an SPA fallback when given. */
+  dashboardDir?: string | undefined
+  /**
+   * How long an identical dashboard query may be answered from memory. Dashboards poll the same questions; a
+   * second of staleness turns a burst of identical requests into one query. 0 turns the cache off.
+   */
+  responseCacheMs?: number | undefined
+  /** Rows per page of a raw events export (default EXPORT_PAGE_ROWS); tests use small pages to cross boundaries. */
+  exportPageRows?: number | undefined
+}
+
+/** Everything a route needs, built once per app. */
+export interface Services {
+  deps: AppDeps
+  cache: ResponseCache
+  requests: RequestMetrics
+  exports: ExportSlots
+  zones: ZoneNames
+  /** Bumped on every annotation write, so cached annotation lists are never served stale. */
+  annotationsRevision: { value: number }
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    /** Aborts when the client goes away or the query budget (QUERY_TIMEOUT_MS) is spent. */
+    signal: AbortSignal
+    /** Aborted only by the query budget, so errors can tell a timeout from a cancellation. */
+    timeout: AbortSignal
+  }
+}
+
+/** Counts exports in progress; each holds the store's bulk connection, so only a few may run at once. */
+export class ExportSlots {
+  private inUse = 0
+  constructor(private readonly max: number) {}
+
+  get active(): number {
+    return this.inUse
+  }
+
+  /** Takes a slot or refuses with a 429 naming the limit. The returned function gives it back, once. */
+  acquire(): () => void {
+    if (this.inUse >= this.max) {
+      throw new ApiError(
+        429,
+        'too_many_exports',
+        `${this.inUse} exports are already running and the limit is ${this.max} (EXPORT_MAX_CONCURRENT); ` +
+          'try again when one has finished',
+      )
+    }
+    this.inUse++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.inUse--
+    }
+  }
+}
+
+/**
+ * Time zone names as the engine spells them. Intl accepts any letter case and a few names the engine lacks, so a
+ * zone is checked against both and passed on in the engine's spelling.
+ */
+export class ZoneNames {
+  private names: Promise<ReadonlyMap<string, string>> | undefined
+  constructor(private readonly store: Store) {}
+
+  async resolve(zone: string): Promise<string> {
+    this.names ??= this.load()
+    let names: ReadonlyMap<string, string>
+    try {
+      names = await this.names
+    } catch (error) {
+      this.names = undefined
+      throw error
+    }
+    const known = names.get(zone.toLowerCase())
+    if (!known) throw invalidParameter('tz', `tz: unknown IANA time zone "${zone.slice(0, 64)}"`)
+    return known
+  }
+
+  private async load(): Promise<ReadonlyMap<string, string>> {
+    const rows = await this.store.query<{ time_zone: string }>('api_time_zones', {})
+    return new Map(rows.map((row) => [row.time_zone.toLowerCase(), row.time_zone]))
+  }
+}

@@ -1,0 +1,8 @@
+export { seedAnnotations } from './annotations.ts'
+export { type AppDeps, type AppEnv, createApp, DEFAULT_RESPONSE_CACHE_MS } from './app.ts'
+export type { ErrorBody, ErrorCode } from './errors.ts'
+export type { Growth, GrowthPoint, Milestone, TopTags, Trending, TrendingRow } from './reports/hashtags.ts'
+export type { LiveMinute, LiveTick } from './reports/live.ts'
+export type { Kpis, Overview } from './reports/overview.ts'
+export type { Crossover, Heatmap, HeatmapCell, RegionSplit, SplitPoint } from './reports/regions.ts'
+export { type Listening, listen } from './server.ts'

@@ -1,0 +1,243 @@
+import type { Services } from '../context.ts'
+import { invalidParameter } from '../errors.ts'
+import { combinedTags, type GrowthQuery, type TopQuery, type TrendingQuery } from '../params.ts'
+import { quarterScope, type RangeInfo, rangeInfo, seriesScope } from '../scope.ts'
+import { bucketStart, type Granularity, localIso, parseDuration, QUARTER_MS } from '../time.ts'
+import { cached, type Table } from './table.ts'
+
+/** Cumulative thresholds reported as milestones: the story's 1M → 16M → 80M reads between 1M, 10M and 100M. */
+export const MILESTONES = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
+
+export interface GrowthPoint {
+  t: string
+  ts: number
+  views: number
+  discussions: number
+  cumViews: number
+  cumDiscussions: number
+}
+
+export interface Milestone {
+  metric: 'views' | 'discussions'
+  threshold: number
+  t: string
+  ts: number
+}
+
+export interface Growth {
+  granularity: Granularity
+  tz: string
+  range: RangeInfo
+  series: { tag: string; points: GrowthPoint[]; milestones: Milestone[] }[]
+}
+
+export async function loadGrowth(services: Services, query: GrowthQuery, now: number): Promise<Growth> {
+  const tags = combinedTags(query)
+  if (tags.length === 0) throw invalidParameter('tags', 'tags: give at least one hashtag (tags=a,b or tag=a)')
+  const scope = await seriesScope(services, query, now)
+  const { zone, range, granularity, buckets } = scope
+  const regions = query.region ?? []
+  return cached(services, ['growth', tags, regions, zone, granularity, range], async (signal) => {
+    const { store } = services.deps
+    // Without a region filter the region-less totals answer the 15-minute questions.
+    const allRegions = regions.length === 0
+    const beforeParams = { tags, quarter_before: bucketStart(range.from, '15m', zone), before: range.from }
+    const before = await store.query<{ tag: string; views: number; discussions: number }>(
+      allRegions ? 'api_tag_totals_before_all' : 'api_tag_totals_before',
+      allRegions ? beforeParams : { ...beforeParams, regions },
+      { signal },
+    )
+    const seriesParams = { tags, from: range.from, to: range.to, tz: zone, step: granularity }
+    const rows =
+      granularity === 'minute'
+        ? await store.query<SeriesRow>(
+            'api_tag_series_1m',
+            { tags, from: range.from, to: range.to, regions },
+            { signal },
+          )
+        : allRegions
+          ? await store.query<SeriesRow>('api_tag_series_15m_all', seriesParams, { signal })
+          : await store.query<SeriesRow>('api_tag_series_15m', { ...seriesParams, regions }, { signal })
+    const labels = buckets.map((ts) => localIso(ts, zone))
+    const series = tags.map((tag) => {
+      const byBucket = new Map(rows.filter((row) => row.tag === tag).map((row) => [row.ts, row]))
+      const start = before.find((row) => row.tag === tag)
+      let cumViews = start?.views ?? 0
+      let cumDiscussions = start?.discussions ?? 0
+      const points: GrowthPoint[] = buckets.map((ts, i) => {
+        const row = byBucket.get(ts)
+        const views = row?.views ?? 0
+        const discussions = row?.discussions ?? 0
+        cumViews += views
+        cumDiscussions += discussions
+        return { t: labels[i] as string, ts, views, discussions, cumViews, cumDiscussions }
+      })
+      return { tag, points, milestones: milestones(points, start?.views ?? 0, start?.discussions ?? 0) }
+    })
+    return { granularity, tz: zone, range: rangeInfo(range, zone), series }
+  })
+}
+
+interface SeriesRow {
+  tag: string
+  ts: number
+  views: number
+  discussions: number
+}
+
+/** The first bucket whose cumulative count reaches each threshold not already passed before the range. */
+function milestones(points: GrowthPoint[], viewsBefore: number, discussionsBefore: number): Milestone[] {
+  const found: Milestone[] = []
+  for (const metric of ['views', 'discussions'] as const) {
+    const startValue = metric === 'views' ? viewsBefore : discussionsBefore
+    for (const threshold of MILESTONES) {
+      if (startValue >= threshold) continue
+      const point = points.find((p) => (metric === 'views' ? p.cumViews : p.cumDiscussions) >= threshold)
+      if (point) found.push({ metric, threshold, t: point.t, ts: point.ts })
+    }
+  }
+  return found
+}
+
+export function growthTable(growth: Growth): Table {
+  return {
+    header: ['tag', 't', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'],
+    rows: growth.series.flatMap((s) =>
+      s.points.map((p) => [s.tag, p.t, p.ts, p.views, p.discussions, p.cumViews, p.cumDiscussions]),
+    ),
+  }
+}
+
+export interface TopTags {
+  tz: string
+  range: RangeInfo
+  by: 'views' | 'discussions'
+  rows: { tag: string; views: number; discussions: number }[]
+}
+
+export async function loadTop(services: Services, query: TopQuery, now: number): Promise<TopTags> {
+  const { zone, range } = await quarterScope(services, query, now)
+  const regions = query.region ?? []
+  const params = { from: range.from, to: range.to, by: query.by, limit: query.limit }
+  return cached(services, ['top', params, regions], async (signal) => {
+    const rows = await services.deps.store.query<TopTags['rows'][number]>(
+      regions.length === 0 ? 'api_tag_top_all' : 'api_tag_top',
+      regions.length === 0 ? params : { ...params, regions },
+      { signal },
+    )
+    return { tz: zone, range: rangeInfo(range, zone), by: query.by, rows }
+  })
+}
+
+export function topTable(top: TopTags): Table {
+  return {
+    header: ['rank', 'tag', 'views', 'discussions'],
+    rows: top.rows.map((row, i) => [i + 1, row.tag, row.views, row.discussions]),
+  }
+}
+
+export interface TrendingRow {
+  tag: string
+  /** Events of the chosen metric per hour in the recent window, and in the baseline before it. */
+  recentRate: number
+  baselineRate: number
+  /** recentRate / baselineRate; null for a tag with no baseline. */
+  multiple: number | null
+  isNew: boolean
+  recent: number
+  baseline: number
+  /** Views over the whole range. */
+  views: number
+}
+
+export interface Trending {
+  tz: string
+  by: 'views' | 'discussions'
+  window: { recentFrom: string; recentTo: string; baselineFrom: string; baselineTo: string }
+  windowTs: { recentFrom: number; recentTo: number; baselineFrom: number; baselineTo: number }
+  rows: TrendingRow[]
+}
+
+/** The recent window is the last sixth of the range unless `recent` says otherwise, in whole quarter hours. */
+const DEFAULT_RECENT_SHARE = 1 / 6
+
+export async function loadTrending(services: Services, query: TrendingQuery, now: number): Promise<Trending> {
+  const { zone, range } = await quarterScope(services, query, now)
+  const length = range.to - range.from
+  if (length < 2 * QUARTER_MS) {
+    throw invalidParameter(
+      'from',
+      'from: trending needs a range of at least 30 minutes, a baseline and a recent window',
+    )
+  }
+  const asked = query.recent === undefined ? length * DEFAULT_RECENT_SHARE : (parseDuration(query.recent) as number)
+  const recent = Math.max(QUARTER_MS, Math.ceil(asked / QUARTER_MS) * QUARTER_MS)
+  if (recent >= length) {
+    throw invalidParameter('recent', 'recent must be shorter than the range, leaving a baseline before it')
+  }
+  const recentFrom = range.to - recent
+  const params = {
+    from: range.from,
+    recent_from: recentFrom,
+    to: range.to,
+    by: query.by,
+    min_multiple: query.minMultiple,
+    min_recent: query.minRecent,
+    limit: query.limit,
+  }
+  const regions = query.region ?? []
+  return cached(services, ['trending', params, regions], async (signal) => {
+    const rows = await services.deps.store.query<{
+      tag: string
+      recent: number
+      baseline: number
+      views: number
+      recent_rate: number
+      baseline_rate: number
+      is_new: number
+      multiple: number
+    }>(
+      regions.length === 0 ? 'api_tag_trending_all' : 'api_tag_trending',
+      regions.length === 0 ? params : { ...params, regions },
+      { signal },
+    )
+    return {
+      tz: zone,
+      by: query.by,
+      window: {
+        recentFrom: localIso(recentFrom, zone),
+        recentTo: localIso(range.to, zone),
+        baselineFrom: localIso(range.from, zone),
+        baselineTo: localIso(recentFrom, zone),
+      },
+      windowTs: { recentFrom, recentTo: range.to, baselineFrom: range.from, baselineTo: recentFrom },
+      rows: rows.map((row) => ({
+        tag: row.tag,
+        recentRate: row.recent_rate,
+        baselineRate: row.baseline_rate,
+        multiple: row.is_new ? null : row.multiple,
+        isNew: row.is_new === 1,
+        recent: row.recent,
+        baseline: row.baseline,
+        views: row.views,
+      })),
+    }
+  })
+}
+
+export function trendingTable(trending: Trending): Table {
+  return {
+    header: ['rank', 'tag', 'recent_rate', 'baseline_rate', 'multiple', 'is_new', 'recent', 'baseline', 'views'],
+    rows: trending.rows.map((row, i) => [
+      i + 1,
+      row.tag,
+      row.recentRate,
+      row.baselineRate,
+      row.multiple,
+      row.isNew,
+      row.recent,
+      row.baseline,
+      row.views,
+    ]),
+  }
+}

@@ -1,0 +1,71 @@
+/** Liveness, readiness, Prometheus metrics and the metadata the dashboard starts from. */
+import { STORY, WINDOW } from '@trendlens/fixtures'
+import { Hono } from 'hono'
+import type { AppEnv, Services } from '../context.ts'
+import { ApiError } from '../errors.ts'
+import { cached } from '../reports/table.ts'
+import { localIso } from '../time.ts'
+import { reply } from './reply.ts'
+
+/** The version of this API's contract, also the OpenAPI document's `info.version`. */
+export const API_VERSION = '1.0.0'
+
+export function healthRoutes(services: Services): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/readyz', async (c) => {
+      let reachable: boolean
+      try {
+        reachable = await services.deps.store.ping()
+      } catch (error) {
+        services.deps.log.warn('readiness check failed', {
+          error: error instanceof Error ? error.message : String(error),
+        })
+        reachable = false
+      }
+      if (!reachable) throw new ApiError(503, 'store_unavailable', 'the analytics store is not reachable')
+      return c.json({ status: 'ready', backend: services.deps.store.backend })
+    })
+    .get('/metrics', (c) => {
+      const text = services.requests.render(services.deps.metrics.snapshot(), services.exports.active)
+      return c.text(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' })
+    })
+}
+
+export function metaRoutes(services: Services): Hono<AppEnv> {
+  return new Hono<AppEnv>().get('/', async (c) => {
+    const zone = services.deps.api.defaultTimeZone
+    const meta = await cached(services, ['meta'], async (signal) => {
+      const [span] = await services.deps.store.query<{ events: number; first_ts: number; last_ts: number }>(
+        'api_events_range',
+        {},
+        { signal },
+      )
+      return metaBody(services, zone, span)
+    })
+    return reply(c, meta)
+  })
+}
+
+function metaBody(
+  services: Services,
+  zone: string,
+  span: { events: number; first_ts: number; last_ts: number } | undefined,
+) {
+  const hasData = span !== undefined && span.events > 0
+  return {
+    defaultTimeZone: zone,
+    dataRange: hasData
+      ? {
+          from: localIso(span.first_ts, zone),
+          to: localIso(span.last_ts, zone),
+          fromTs: span.first_ts,
+          toTs: span.last_ts,
+          events: span.events,
+        }
+      : null,
+    story: { tag: STORY.tag, from: WINDOW.start, to: WINDOW.end, fromTs: WINDOW.startMs, toTs: WINDOW.endMs },
+    backend: services.deps.store.backend,
+    version: API_VERSION,
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Which mechanism the exact counts rely on.
+ *
+ * 1. The insert token and the ledger: a consumer that reads offsets already stored (as after a crash that lost its
+ *    commits) re-forms the recorded batches, even with another batch size configured, and the engine drops every
+ *    re-sent insert, in the raw table and in every rollup.
+ * 2. The schema does not deduplicate by event id: the same events stored on other boundaries (other tokens) count
+ *    twice. So without the token and the ledger, a replay would double count, whatever the id check does.
+ * 3. The id check drops a repeated id within one batch (a producer retry re-sends adjacent messages), and only
+ *    there: a copy that lands in another batch is stored twice, which count() vs uniqExact(id) shows.
+ */
+import type { Store } from '@trendlens/sql'
+import { openTempStore } from '@trendlens/sql/testing'
+import type { Message } from 'kafkajs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BatchWriter } from '../batch-writer.ts'
+import { validateEvent } from '../contract.ts'
+import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { eventProducer, toMessage } from './produce.ts'
+import {
+  expectExact,
+  expectedTagMentions,
+  produceEvents,
+  scenarioEvents,
+  startConsumer,
+  stopAllConsumers,
+  totals,
+  totalsAdded,
+  uniqueName,
+  waitForEvents,
+} from './test-support.ts'
+
+let brokers: string[]
+let store: Store
+let dispose: () => Promise<void>
+const topics: string[] = []
+
+beforeAll(async () => {
+  ;({ brokers } = await ensureBroker())
+  ;({ store, dispose } = await openTempStore('trendlens-kafka-dedup-'))
+}, 600_000)
+
+afterAll(async () => {
+  await stopAllConsumers()
+  await dispose?.()
+  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
+})
+
+function newTopic(prefix: string): { topic: string; dlqTopic: string } {
+  const topic = uniqueName(prefix)
+  topics.push(topic, `${topic}.dlq`)
+  return { topic, dlqTopic: `${topic}.dlq` }
+}
+
+describe('exactly-once storage', () => {
+  it('relies on the token and the ledger: offsets read again are stored once, on the recorded boundaries', async () => {
+    const { topic, dlqTopic } = newTopic('dedup-replay')
+    await recreateTopic(brokers, topic, 2)
+    const kafka = kafkaClient(brokers)
+    const events = scenarioEvents(0.00003, 81, 'replay-')
+    await produceEvents(kafka, topic, 2, events)
+    const before = await totals(store)
+
+    const first = await startConsumer({
+      kafka: { brokers, topic, dlqTopic, groupId: uniqueName('dedup-first'), clientId: 'dedup-first' },
+      store,
+      batching: { batchRows: 700, batchBytes: 1024 * 1024, batchAgeMs: 100 },
+    })
+    await waitForEvents(store, before.events + events.length)
+    await first.stop()
+
+    // A new group has no commits: it reads every offset again, like a member whose commits were all lost.
+    const again = await startConsumer({
+      kafka: { brokers, topic, dlqTopic, groupId: uniqueName('dedup-again'), clientId: 'dedup-again' },
+      store,
+      batching: { batchRows: 300, batchBytes: 1024 * 1024, batchAgeMs: 100 },
+    })
+    await pollUntil('the second group to send every row again', () => again.metrics.stored >= events.length)
+    await again.stop()
+
+    // Every row was sent a second time, on the ledger's boundaries (not 300-row batches), and dropped by the engine.
+    expect(again.metrics.stored).toBe(events.length)
+    expect(again.metrics.batches).toBe(first.metrics.batches)
+    expect(again.metrics.duplicates).toBe(0)
+    expect(expectExact(totalsAdded(await totals(store), before), events.length, expectedTagMentions(events))).toEqual(
+      [],
+    )
+  }, 90_000)
+
+  it('does not deduplicate by id in the schema: the same events on other boundaries count twice', async () => {
+    const events = scenarioEvents(0.00001, 82, 'schema-').map((wire) => {
+      const checked = validateEvent(wire)
+      if (!checked.ok) throw new Error(checked.message)
+      return checked.event
+    })
+    const writer = new BatchWriter(store)
+    const before = await totals(store)
+    await writer.write({ source: 'dedup-schema', partition: 0, firstOffset: 0, lastOffset: 99, events })
+    await writer.write({ source: 'dedup-schema', partition: 0, firstOffset: 0, lastOffset: 99, events })
+    const once = totalsAdded(await totals(store), before)
+    expect(once.events).toBe(events.length)
+    await writer.write({ source: 'dedup-schema', partition: 0, firstOffset: 0, lastOffset: 98, events })
+    const twice = totalsAdded(await totals(store), before)
+    expect(twice.events).toBe(2 * events.length)
+    expect(twice.distinct_ids).toBe(events.length)
+  })
+
+  it('drops repeated ids within a batch, and only within a batch', async () => {
+    const { topic, dlqTopic } = newTopic('dedup-ids')
+    await recreateTopic(brokers, topic, 1)
+    const kafka = kafkaClient(brokers)
+    const events = scenarioEvents(0.00001, 83, 'ids-')
+    // A producer retry: three events sent twice in a row, inside what the consumer takes as one batch.
+    const messages: Message[] = []
+    events.forEach((event, i) => {
+      messages.push(toMessage(event))
+      if (i % 500 === 7) messages.push(toMessage(event))
+    })
+    const repeats = messages.length - events.length
+    const before = await totals(store)
+    const producer = eventProducer(kafka)
+    await producer.connect()
+    await producer.send({ topic, acks: -1, messages })
+
+    const consumer = await startConsumer({
+      kafka: { brokers, topic, dlqTopic, groupId: uniqueName('dedup-ids'), clientId: 'dedup-ids' },
+      store,
+      batching: { batchRows: 100_000, batchBytes: 8 * 1024 * 1024, batchAgeMs: 100 },
+    })
+    await waitForEvents(store, before.events + events.length)
+    expect(consumer.metrics.duplicates).toBe(repeats)
+    expect(expectExact(totalsAdded(await totals(store), before), events.length, expectedTagMentions(events))).toEqual(
+      [],
+    )
+
+    // The same id again, later, in a batch of its own: stored a second time. Exactness does not come from ids.
+    const late = events[0]
+    if (!late) throw new Error('no events')
+    await producer.send({ topic, acks: -1, messages: [toMessage(late)] })
+    await producer.disconnect()
+    await waitForEvents(store, before.events + events.length + 1)
+    await consumer.stop()
+    const added = totalsAdded(await totals(store), before)
+    expect(added.events).toBe(events.length + 1)
+    expect(added.distinct_ids).toBe(events.length)
+  }, 90_000)
+})

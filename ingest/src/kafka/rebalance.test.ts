@@ -1,0 +1,111 @@
+/**
+ * Rebalances mid-stream: a second and a third consumer join the group while events arrive, then two leave.
+ * The three consumers run in this one process and share one store, because one process owns an engine folder
+ * (with a ClickHouse server they would be separate processes or machines; the group protocol is the same).
+ */
+import type { Store } from '@trendlens/sql'
+import { openTempStore } from '@trendlens/sql/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sleep } from '../retry.ts'
+import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { eventProducer, toMessage } from './produce.ts'
+import {
+  chunksOf,
+  committedTotal,
+  expectExact,
+  expectedTagMentions,
+  type RunningConsumer,
+  scenarioEvents,
+  startConsumer,
+  stopAllConsumers,
+  totals,
+  uniqueName,
+  waitForEvents,
+} from './test-support.ts'
+
+const PARTITIONS = 6
+/** About 50k events, sent at ~4k/s while consumers join and leave, then the rest at once. */
+const SCALE = 0.0002
+const PRODUCE_SLICE = 400
+const PRODUCE_SLICE_MS = 100
+
+let brokers: string[]
+let store: Store
+let dispose: () => Promise<void>
+const topics: string[] = []
+
+beforeAll(async () => {
+  ;({ brokers } = await ensureBroker())
+  ;({ store, dispose } = await openTempStore('trendlens-kafka-rebalance-'))
+}, 600_000)
+
+afterAll(async () => {
+  await stopAllConsumers()
+  await dispose?.()
+  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
+})
+
+describe('Kafka ingest through rebalances', () => {
+  it('stores every event exactly once while consumers join and leave the group', async () => {
+    const topic = uniqueName('rebalance')
+    const groupId = uniqueName('rebalance-group')
+    topics.push(topic, `${topic}.dlq`)
+    await recreateTopic(brokers, topic, PARTITIONS)
+    const kafka = kafkaClient(brokers)
+    const events = scenarioEvents(SCALE, 61)
+    const start = (name: string) =>
+      startConsumer({
+        kafka: { brokers, topic, dlqTopic: `${topic}.dlq`, groupId, clientId: name },
+        store,
+        batching: { batchRows: 500, batchBytes: 256 * 1024, batchAgeMs: 100 },
+      })
+    const storedNow = async () => (await totals(store)).events
+    const progressBeyond = (count: number, what: string) =>
+      pollUntil(what, async () => (await storedNow()) > count, { timeoutMs: 30_000 })
+
+    const producer = eventProducer(kafka)
+    await producer.connect()
+    let produced = 0
+    let rebalancing = true
+    const producing = (async () => {
+      for (const slice of chunksOf(events, PRODUCE_SLICE)) {
+        const due = performance.now() + PRODUCE_SLICE_MS
+        await producer.send({ topic, acks: -1, messages: slice.map(toMessage) })
+        produced += slice.length
+        if (rebalancing) await sleep(due - performance.now())
+      }
+    })()
+
+    const first = await start('first')
+    await progressBeyond(0, 'the first consumer to store events')
+    const second = await start('second')
+    await progressBeyond(await storedNow(), 'progress after the second consumer joined')
+    const third = await start('third')
+    const consumers: RunningConsumer[] = [first, second, third]
+    await pollUntil('each of three consumers to hold two partitions', () =>
+      consumers.every((c) => c.assigned().length === PARTITIONS / 3),
+    )
+    await progressBeyond(await storedNow(), 'progress after the third consumer joined')
+    const storedBeforeLeaving = await storedNow()
+    await first.stop()
+    await progressBeyond(storedBeforeLeaving, 'progress after the first consumer left')
+    await second.stop()
+    await pollUntil('the third consumer to hold every partition', () => third.assigned().length === PARTITIONS)
+    // Every join and leave happened while the stream was still arriving.
+    expect(produced).toBeLessThan(events.length)
+    rebalancing = false
+
+    await producing
+    await producer.disconnect()
+    await waitForEvents(store, events.length)
+    await pollUntil(
+      'every offset committed',
+      async () => (await committedTotal(kafka, groupId, topic)) === events.length,
+    )
+    await third.stop()
+
+    expect(expectExact(await totals(store), events.length, expectedTagMentions(events))).toEqual([])
+    const stored = consumers.map((c) => c.metrics.stored)
+    expect(stored.every((count) => count > 0)).toBe(true)
+  }, 120_000)
+})

@@ -1,0 +1,242 @@
+/**
+ * Helpers shared by the Kafka ingest tests: unique names, producing fixtures, running an in-process consumer and
+ * reading the exactness figures from the store. Tests run against the real broker and a real (temporary) engine.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Store } from '@trendlens/sql'
+import type { Kafka, KafkaMessage } from 'kafkajs'
+import { generateScenario } from '../../../fixtures/src/index.ts'
+import { validateEvent } from '../contract.ts'
+import type { WireEvent } from '../event.ts'
+import { createLogger, type Logger, silentLogger } from '../log.ts'
+import { IngestMetrics } from '../metrics.ts'
+import { kafkaClient, pollUntil } from './broker.ts'
+import { type BatchingSettings, type ConsumerTuning, type RunConsumerOptions, runConsumer } from './consumer.ts'
+import { eventProducer, publishChunks } from './produce.ts'
+
+export interface Totals {
+  events: number
+  distinct_ids: number
+  tag_mentions: number
+  tag_rollup_15m: number
+  tag_rollup_1m: number
+  region_rollup_15m: number
+  region_rollup_1m: number
+}
+
+/** A name no other test run uses: topics and groups are never shared between tests. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`
+}
+
+/** Small batches and short fetch waits, so a test of a few thousand events still goes through many batches. */
+export const TEST_BATCHING: BatchingSettings = { batchRows: 2_000, batchBytes: 1024 * 1024, batchAgeMs: 200 }
+
+/** Quick retries and lag reports: a test's store outage lasts a second or two. */
+export const TEST_TUNING: Partial<ConsumerTuning> = {
+  backoff: { initialMs: 50, maxMs: 500 },
+  statsIntervalMs: 1_000,
+  sessionTimeoutMs: 10_000,
+}
+
+/** Logs only errors; set TEST_LOG=debug (or info, warn) to watch a test's consumer. */
+export function testLogger(): Logger {
+  const level = process.env.TEST_LOG
+  return level === 'debug' || level === 'info' || level === 'warn' ? createLogger(level) : silentLogger
+}
+
+/**
+ * The events of the seed scenario at `scale`, all in memory (tests use small scales: 0.0002 is ~49k events).
+ * Scenario ids count from zero whatever the seed, so tests sharing a store give each stream its own id prefix.
+ */
+export function scenarioEvents(scale: number, seed: number, idPrefix = ''): WireEvent[] {
+  const events = [...generateScenario({ scale, seed })].flat()
+  return idPrefix ? events.map((event) => ({ ...event, id: `${idPrefix}${event.id}` })) : events
+}
+
+/** Splits events into chunks of `size`, as a producer would send them. */
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}
+
+/** Publishes events (acks -1) and resolves when all are acknowledged. */
+export async function produceEvents(
+  kafka: Kafka,
+  topic: string,
+  partitions: number,
+  events: readonly WireEvent[],
+): Promise<void> {
+  const producer = eventProducer(kafka)
+  await producer.connect()
+  try {
+    await publishChunks(producer, topic, partitions, [events])
+  } finally {
+    await producer.disconnect()
+  }
+}
+
+/** Tag mentions the rollups must hold for these events (tags as normalised by the contract). */
+export function expectedTagMentions(events: readonly WireEvent[]): number {
+  let mentions = 0
+  for (const event of events) {
+    const checked = validateEvent(event)
+    if (!checked.ok) throw new Error(`fixture event refused: ${checked.message}`)
+    mentions += checked.event.hashtags.length
+  }
+  return mentions
+}
+
+export async function totals(store: Pick<Store, 'query'>): Promise<Totals> {
+  const [row] = await store.query<Totals>('events_totals', {})
+  if (!row) throw new Error('events_totals returned no row')
+  return row
+}
+
+/** What was added between two readings of the totals. */
+export function totalsAdded(after: Totals, before: Totals): Totals {
+  const added = { ...after }
+  for (const key of Object.keys(added) as Array<keyof Totals>) added[key] = after[key] - before[key]
+  return added
+}
+
+/** Polls until the store holds `expected` events; fails with the last count after `timeoutMs`. */
+export async function waitForEvents(store: Pick<Store, 'query'>, expected: number, timeoutMs = 60_000): Promise<void> {
+  let last = -1
+  try {
+    await pollUntil(
+      `${expected} stored events`,
+      async () => {
+        last = (await totals(store)).events
+        return last >= expected
+      },
+      { timeoutMs, intervalMs: 100 },
+    )
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (last count ${last})`)
+  }
+}
+
+/** The exactness figures: every event once in the raw table, and every rollup summing to the raw table. */
+export function expectExact(t: Totals, events: number, tagMentions: number): string[] {
+  const problems: string[] = []
+  const check = (name: keyof Totals, expected: number) => {
+    if (t[name] !== expected) problems.push(`${name} = ${t[name]}, expected ${expected}`)
+  }
+  check('events', events)
+  check('distinct_ids', events)
+  check('region_rollup_15m', events)
+  check('region_rollup_1m', events)
+  check('tag_mentions', tagMentions)
+  check('tag_rollup_15m', tagMentions)
+  check('tag_rollup_1m', tagMentions)
+  return problems
+}
+
+export interface RunningConsumer {
+  metrics: IngestMetrics
+  /** Partitions assigned at the latest join. */
+  assigned: () => number[]
+  /** Aborts and resolves once the consumer has finished its batches, committed and left the group. */
+  stop: () => Promise<void>
+  /** The consumer's own promise (rejects if it crashes for good). */
+  done: Promise<void>
+}
+
+const running = new Set<RunningConsumer>()
+
+/** Stops every consumer still running (an afterAll hook, so a failed test never leaves one writing to a closed store). */
+export async function stopAllConsumers(): Promise<void> {
+  const results = await Promise.allSettled([...running].map((consumer) => consumer.stop()))
+  for (const result of results) if (result.status === 'rejected') console.error('consumer stop failed', result.reason)
+}
+
+/** Starts `runConsumer` in this process and resolves once it has joined its group. */
+export async function startConsumer(
+  options: Omit<RunConsumerOptions, 'metrics' | 'log' | 'signal' | 'batching'> & {
+    batching?: BatchingSettings
+    log?: Logger
+  },
+): Promise<RunningConsumer> {
+  const metrics = new IngestMetrics('kafka')
+  const abort = new AbortController()
+  let assigned: number[] | undefined
+  let joined: () => void = () => {}
+  const firstJoin = new Promise<void>((resolve) => (joined = resolve))
+  const done = runConsumer({
+    ...options,
+    batching: options.batching ?? TEST_BATCHING,
+    metrics,
+    log: options.log ?? testLogger(),
+    signal: abort.signal,
+    tuning: {
+      ...TEST_TUNING,
+      ...options.tuning,
+      onAssignment: (partitions) => {
+        assigned = partitions
+        joined()
+        options.tuning?.onAssignment?.(partitions)
+      },
+    },
+  })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      firstJoin,
+      done.then(() => Promise.reject(new Error('the consumer stopped before joining its group'))),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the consumer did not join its group within 60 s')), 60_000)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+  const consumer: RunningConsumer = {
+    metrics,
+    assigned: () => assigned ?? [],
+    stop: async () => {
+      abort.abort()
+      running.delete(consumer)
+      await done
+    },
+    done,
+  }
+  running.add(consumer)
+  return consumer
+}
+
+/** Sum of the group's committed offsets on `topic` (0 for partitions without a commit). */
+export async function committedTotal(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] })
+    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0)
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+/** Reads `count` messages of `topic` from the beginning with a throwaway group. */
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  count: number,
+): Promise<Array<KafkaMessage & { partition: number }>> {
+  const consumer = kafkaClient(brokers).consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 })
+  const seen: Array<KafkaMessage & { partition: number }> = []
+  await consumer.connect()
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true })
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        seen.push({ ...message, partition })
+      },
+    })
+    await pollUntil(`${count} messages on ${topic}`, () => seen.length >= count, { timeoutMs: 30_000 })
+  } finally {
+    await consumer.disconnect()
+  }
+  return seen
+}

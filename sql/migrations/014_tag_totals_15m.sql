@@ -1,0 +1,14 @@
+-- Views and discussions per hashtag per 15 minutes (UTC), all regions together. The dashboards' unfiltered tag
+-- questions (top, trending, growth) read this instead of tag_counts_15m_v1, whose region and type dimensions make
+-- it hundreds of times larger; ordered by bucket first, so a range reads only its own rows.
+CREATE TABLE IF NOT EXISTS tag_totals_15m_v1
+(
+    bucket      DateTime('UTC'),
+    hashtag     String,
+    views       UInt64,
+    discussions UInt64
+)
+ENGINE = SummingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, hashtag)
+SETTINGS non_replicated_deduplication_window = 1000

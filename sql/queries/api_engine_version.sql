@@ -1,0 +1,3 @@
+-- The engine's version, for diagnostics and benchmark reports.
+-- params: none
+SELECT version() AS version

@@ -1,13 +1,7 @@
-/**
- * Malformed messages mixed into a good stream: every bad one lands in the dead-letter topic with its original key
- * and bytes, where it came from and why it was refused; every good one is stored; the consumer keeps going.
- */
-import type { Store } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
 import type { Message } from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_EVENT_BYTES, MAX_HASHTAGS } from '../contract.ts'
-import { deleteTopic, ensureBroker, kafkaClient, recreateTopic } from './broker.ts'
+import { kafkaClient, recreateTopic } from './broker.ts'
 import { DLQ_HEADERS, headerText } from './dead-letter.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {
@@ -17,9 +11,9 @@ import {
   readTopic,
   scenarioEvents,
   startConsumer,
-  stopAllConsumers,
   totals,
   uniqueName,
+  useKafkaTestBed,
   waitForEvents,
 } from './test-support.ts'
 
@@ -61,27 +55,14 @@ const CORPUS: Array<{ name: string; value: Buffer | null; reason: string }> = [
   },
 ]
 
-let brokers: string[]
-let store: Store
-let dispose: () => Promise<void>
-const topics: string[] = []
-
-beforeAll(async () => {
-  ;({ brokers } = await ensureBroker())
-  ;({ store, dispose } = await openTempStore('trendlens-kafka-bad-input-'))
-}, 600_000)
-
-afterAll(async () => {
-  await stopAllConsumers()
-  await dispose?.()
-  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
-})
+const bed = useKafkaTestBed('bad-input')
 
 describe('Kafka ingest with malformed messages', () => {
   it('dead-letters every bad message with its reason and original bytes, and stores every good one', async () => {
+    const { brokers, store } = bed
     const topic = uniqueName('bad-input')
     const dlqTopic = `${topic}.dlq`
-    topics.push(topic, dlqTopic)
+    bed.topics.push(topic, dlqTopic)
     await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.00005, 41)

@@ -1,21 +1,8 @@
-/**
- * Which mechanism the exact counts rely on.
- *
- * 1. The insert token and the ledger: a consumer that reads offsets already stored (as after a crash that lost its
- *    commits) re-forms the recorded batches, even with another batch size configured, and the engine drops every
- *    re-sent insert, in the raw table and in every rollup.
- * 2. The schema does not deduplicate by event id: the same events stored on other boundaries (other tokens) count
- *    twice. So without the token and the ledger, a replay would double count, whatever the id check does.
- * 3. The id check drops a repeated id within one batch (a producer retry re-sends adjacent messages), and only
- *    there: a copy that lands in another batch is stored twice, which count() vs uniqExact(id) shows.
- */
-import type { Store } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
 import type { Message } from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BatchWriter } from '../batch-writer.ts'
 import { validateEvent } from '../contract.ts'
-import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {
   expectExact,
@@ -23,37 +10,24 @@ import {
   produceEvents,
   scenarioEvents,
   startConsumer,
-  stopAllConsumers,
   totals,
   totalsAdded,
   uniqueName,
+  useKafkaTestBed,
   waitForEvents,
 } from './test-support.ts'
 
-let brokers: string[]
-let store: Store
-let dispose: () => Promise<void>
-const topics: string[] = []
-
-beforeAll(async () => {
-  ;({ brokers } = await ensureBroker())
-  ;({ store, dispose } = await openTempStore('trendlens-kafka-dedup-'))
-}, 600_000)
-
-afterAll(async () => {
-  await stopAllConsumers()
-  await dispose?.()
-  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
-})
+const bed = useKafkaTestBed('dedup')
 
 function newTopic(prefix: string): { topic: string; dlqTopic: string } {
   const topic = uniqueName(prefix)
-  topics.push(topic, `${topic}.dlq`)
+  bed.topics.push(topic, `${topic}.dlq`)
   return { topic, dlqTopic: `${topic}.dlq` }
 }
 
 describe('exactly-once storage', () => {
   it('relies on the token and the ledger: offsets read again are stored once, on the recorded boundaries', async () => {
+    const { brokers, store } = bed
     const { topic, dlqTopic } = newTopic('dedup-replay')
     await recreateTopic(brokers, topic, 2)
     const kafka = kafkaClient(brokers)
@@ -88,6 +62,7 @@ describe('exactly-once storage', () => {
   }, 90_000)
 
   it('does not deduplicate by id in the schema: the same events on other boundaries count twice', async () => {
+    const { store } = bed
     const events = scenarioEvents(0.00001, 82, 'schema-').map((wire) => {
       const checked = validateEvent(wire)
       if (!checked.ok) throw new Error(checked.message)
@@ -106,6 +81,7 @@ describe('exactly-once storage', () => {
   })
 
   it('drops repeated ids within a batch, and only within a batch', async () => {
+    const { brokers, store } = bed
     const { topic, dlqTopic } = newTopic('dedup-ids')
     await recreateTopic(brokers, topic, 1)
     const kafka = kafkaClient(brokers)

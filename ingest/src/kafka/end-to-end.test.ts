@@ -1,12 +1,6 @@
-/**
- * End to end against the real broker and a real engine: the seed scenario produced to a 4-partition topic is
- * stored exactly once, every rollup sums to the raw table, and the API's 1-minute figures add up to the same count.
- */
-import type { Store } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WINDOW } from '../../../fixtures/src/index.ts'
-import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import {
   committedTotal,
   expectExact,
@@ -14,9 +8,9 @@ import {
   produceEvents,
   scenarioEvents,
   startConsumer,
-  stopAllConsumers,
   totals,
   uniqueName,
+  useKafkaTestBed,
   waitForEvents,
 } from './test-support.ts'
 
@@ -24,27 +18,14 @@ const PARTITIONS = 4
 /** About 49k events: enough for dozens of batches per partition at the test batch size. */
 const SCALE = 0.0002
 
-let brokers: string[]
-let store: Store
-let dispose: () => Promise<void>
-const topics: string[] = []
-
-beforeAll(async () => {
-  ;({ brokers } = await ensureBroker())
-  ;({ store, dispose } = await openTempStore('trendlens-kafka-e2e-'))
-}, 600_000)
-
-afterAll(async () => {
-  await stopAllConsumers()
-  await dispose?.()
-  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
-})
+const bed = useKafkaTestBed('e2e')
 
 describe('Kafka ingest end to end', () => {
   it('stores N produced scenario events exactly once, rollups and API figures included', async () => {
+    const { brokers, store } = bed
     const topic = uniqueName('e2e')
     const groupId = uniqueName('e2e-group')
-    topics.push(topic, `${topic}.dlq`)
+    bed.topics.push(topic, `${topic}.dlq`)
     await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(SCALE, 11)

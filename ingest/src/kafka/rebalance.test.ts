@@ -1,13 +1,6 @@
-/**
- * Rebalances mid-stream: a second and a third consumer join the group while events arrive, then two leave.
- * The three consumers run in this one process and share one store, because one process owns an engine folder
- * (with a ClickHouse server they would be separate processes or machines; the group protocol is the same).
- */
-import type { Store } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sleep } from '../retry.ts'
-import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {
   chunksOf,
@@ -17,39 +10,26 @@ import {
   type RunningConsumer,
   scenarioEvents,
   startConsumer,
-  stopAllConsumers,
   totals,
   uniqueName,
+  useKafkaTestBed,
   waitForEvents,
 } from './test-support.ts'
 
 const PARTITIONS = 6
-/** About 50k events, sent at ~4k/s while consumers join and leave, then the rest at once. */
+/** About 50k events, sent at ~1k/s while consumers join and leave (the last fifth waits for them), then at once. */
 const SCALE = 0.0002
-const PRODUCE_SLICE = 400
+const PRODUCE_SLICE = 100
 const PRODUCE_SLICE_MS = 100
 
-let brokers: string[]
-let store: Store
-let dispose: () => Promise<void>
-const topics: string[] = []
-
-beforeAll(async () => {
-  ;({ brokers } = await ensureBroker())
-  ;({ store, dispose } = await openTempStore('trendlens-kafka-rebalance-'))
-}, 600_000)
-
-afterAll(async () => {
-  await stopAllConsumers()
-  await dispose?.()
-  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
-})
+const bed = useKafkaTestBed('rebalance')
 
 describe('Kafka ingest through rebalances', () => {
   it('stores every event exactly once while consumers join and leave the group', async () => {
+    const { brokers, store } = bed
     const topic = uniqueName('rebalance')
     const groupId = uniqueName('rebalance-group')
-    topics.push(topic, `${topic}.dlq`)
+    bed.topics.push(topic, `${topic}.dlq`)
     await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(SCALE, 61)
@@ -67,8 +47,16 @@ describe('Kafka ingest through rebalances', () => {
     await producer.connect()
     let produced = 0
     let rebalancing = true
+    let rebalancesDone = () => {}
+    const afterRebalances = new Promise<void>((resolve) => {
+      rebalancesDone = resolve
+    })
     const producing = (async () => {
-      for (const slice of chunksOf(events, PRODUCE_SLICE)) {
+      const slices = chunksOf(events, PRODUCE_SLICE)
+      // The last fifth waits for the joins and leaves, so they happen mid-stream however slow the machine is.
+      const heldBack = Math.floor(slices.length * 0.8)
+      for (const [index, slice] of slices.entries()) {
+        if (index === heldBack) await afterRebalances
         const due = performance.now() + PRODUCE_SLICE_MS
         await producer.send({ topic, acks: -1, messages: slice.map(toMessage) })
         produced += slice.length
@@ -94,6 +82,7 @@ describe('Kafka ingest through rebalances', () => {
     // Every join and leave happened while the stream was still arriving.
     expect(produced).toBeLessThan(events.length)
     rebalancing = false
+    rebalancesDone()
 
     await producing
     await producer.disconnect()

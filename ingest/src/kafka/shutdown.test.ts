@@ -1,11 +1,5 @@
-/**
- * Graceful shutdown mid-stream: the batches in hand are stored and committed before the consumer leaves its group,
- * so the committed offsets match the stored rows exactly, and the next consumer of the group reads only the rest.
- */
-import type { Store } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { describe, expect, it } from 'vitest'
+import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import {
   committedTotal,
   expectExact,
@@ -13,35 +7,22 @@ import {
   produceEvents,
   scenarioEvents,
   startConsumer,
-  stopAllConsumers,
   totals,
   uniqueName,
+  useKafkaTestBed,
   waitForEvents,
 } from './test-support.ts'
 
 const PARTITIONS = 3
 
-let brokers: string[]
-let store: Store
-let dispose: () => Promise<void>
-const topics: string[] = []
-
-beforeAll(async () => {
-  ;({ brokers } = await ensureBroker())
-  ;({ store, dispose } = await openTempStore('trendlens-kafka-shutdown-'))
-}, 600_000)
-
-afterAll(async () => {
-  await stopAllConsumers()
-  await dispose?.()
-  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
-})
+const bed = useKafkaTestBed('shutdown')
 
 describe('Kafka ingest graceful shutdown', () => {
   it('stores and commits what it fetched, and a restart reads only what was not stored', async () => {
+    const { brokers, store } = bed
     const topic = uniqueName('shutdown')
     const groupId = uniqueName('shutdown-group')
-    topics.push(topic, `${topic}.dlq`)
+    bed.topics.push(topic, `${topic}.dlq`)
     await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.0001, 71)

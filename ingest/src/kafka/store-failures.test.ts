@@ -7,11 +7,10 @@
  *   isolated; they go to the dead-letter topic as `store_rejected`, and every other row is stored once.
  */
 import { type Store, StoreError } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { WriterStore } from '../batch-writer.ts'
 import type { WireEvent } from '../event.ts'
-import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import { DLQ_HEADERS, headerText } from './dead-letter.ts'
 import {
   committedTotal,
@@ -21,10 +20,10 @@ import {
   readTopic,
   scenarioEvents,
   startConsumer,
-  stopAllConsumers,
   totals,
   totalsAdded,
   uniqueName,
+  useKafkaTestBed,
   waitForEvents,
 } from './test-support.ts'
 
@@ -76,27 +75,14 @@ class StoreWithFaults implements WriterStore {
   }
 }
 
-let brokers: string[]
-let store: Store
-let dispose: () => Promise<void>
-const topics: string[] = []
-
-beforeAll(async () => {
-  ;({ brokers } = await ensureBroker())
-  ;({ store, dispose } = await openTempStore('trendlens-kafka-outage-'))
-}, 600_000)
-
-afterAll(async () => {
-  await stopAllConsumers()
-  await dispose?.()
-  for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
-})
+const bed = useKafkaTestBed('outage')
 
 describe('Kafka ingest during a store outage', () => {
   it('pauses, retries, resumes by itself and stores everything exactly once', async () => {
+    const { brokers, store } = bed
     const topic = uniqueName('outage')
     const groupId = uniqueName('outage-group')
-    topics.push(topic, `${topic}.dlq`)
+    bed.topics.push(topic, `${topic}.dlq`)
     await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.0001, 31, 'outage-')
@@ -142,9 +128,10 @@ describe('Kafka ingest during a store outage', () => {
   }, 90_000)
 
   it('splits a batch the store refuses, dead-letters the refused rows and stores the rest once', async () => {
+    const { brokers, store } = bed
     const topic = uniqueName('refused')
     const dlqTopic = `${topic}.dlq`
-    topics.push(topic, dlqTopic)
+    bed.topics.push(topic, dlqTopic)
     await recreateTopic(brokers, topic, 1)
     const kafka = kafkaClient(brokers)
     const good = scenarioEvents(0.00003, 32, 'refused-')

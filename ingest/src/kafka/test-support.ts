@@ -4,13 +4,15 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Store } from '@trendlens/sql'
+import { openTempStore } from '@trendlens/sql/testing'
 import type { Kafka, KafkaMessage } from 'kafkajs'
+import { afterAll, beforeAll } from 'vitest'
 import { generateScenario } from '../../../fixtures/src/index.ts'
 import { validateEvent } from '../contract.ts'
 import type { WireEvent } from '../event.ts'
 import { createLogger, type Logger, silentLogger } from '../log.ts'
 import { IngestMetrics } from '../metrics.ts'
-import { kafkaClient, pollUntil } from './broker.ts'
+import { deleteTopic, ensureBroker, kafkaClient, pollUntil } from './broker.ts'
 import { type BatchingSettings, type ConsumerTuning, type RunConsumerOptions, runConsumer } from './consumer.ts'
 import { eventProducer, publishChunks } from './produce.ts'
 
@@ -27,6 +29,32 @@ export interface Totals {
 /** A name no other test run uses: topics and groups are never shared between tests. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`
+}
+
+/** What one Kafka test file works with: the local broker, its own temporary engine, and the topics it creates. */
+export interface KafkaTestBed {
+  brokers: string[]
+  store: Store
+  /** Topics a test created; they are deleted after the file's tests. */
+  topics: string[]
+}
+
+/** Registers the file's set-up and tear-down hooks; read the fields inside tests, once the hooks have run. */
+export function useKafkaTestBed(name: string): KafkaTestBed {
+  let dispose: (() => Promise<void>) | undefined
+  const bed: KafkaTestBed = { brokers: [], store: undefined as unknown as Store, topics: [] }
+  beforeAll(async () => {
+    bed.brokers = (await ensureBroker()).brokers
+    const opened = await openTempStore(`trendlens-kafka-${name}-`)
+    bed.store = opened.store
+    dispose = opened.dispose
+  }, 600_000)
+  afterAll(async () => {
+    await stopAllConsumers()
+    await dispose?.()
+    for (const topic of bed.topics) await deleteTopic(bed.brokers, topic).catch(() => {})
+  })
+  return bed
 }
 
 /** Small batches and short fetch waits, so a test of a few thousand events still goes through many batches. */

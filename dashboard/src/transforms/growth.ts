@@ -2,7 +2,7 @@
 import type { LineSeriesOption } from 'echarts/charts'
 import type { Annotation, GrowthResponse } from '../api.ts'
 import { formatCompact, formatInteger, hashtag, type Lang, translator } from '../i18n.ts'
-import { baseTextStyle, baseTooltip, type ChartOption } from './options.ts'
+import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
 import type { Palette } from './palette.ts'
 import { richTextLiteral } from './text.ts'
 import { type Bucket, bucketIndex, type TimeAxis, timeAxis } from './timeAxis.ts'
@@ -175,19 +175,7 @@ export function growthOption(
         return lines.join('\n')
       },
     },
-    xAxis: {
-      type: 'category',
-      boundaryGap: false,
-      data: axis.categories,
-      axisLine: { lineStyle: { color: palette.axis } },
-      axisTick: { show: false },
-      axisLabel: {
-        color: palette.textMuted,
-        hideOverlap: true,
-        interval: (index: number) => axis.labelled[index] === true,
-        formatter: (_value: string, index: number) => axis.labels[index] ?? '',
-      },
-    },
+    xAxis: timeCategoryAxis(axis, palette),
     yAxis: {
       type: 'value',
       splitLine: { lineStyle: { color: palette.grid } },

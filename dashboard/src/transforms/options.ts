@@ -11,6 +11,7 @@ import type {
 } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { Palette } from './palette.ts'
+import type { TimeAxis } from './timeAxis.ts'
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption
@@ -43,5 +44,22 @@ export function baseTextStyle(palette: Palette) {
     fontFamily:
       'system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif',
     fontSize: 12,
+  }
+}
+
+/** The x axis shared by the time-series charts: one category per bucket, labelled where the time axis chose. */
+export function timeCategoryAxis(axis: Pick<TimeAxis, 'categories' | 'labels' | 'labelled'>, palette: Palette) {
+  return {
+    type: 'category' as const,
+    boundaryGap: false,
+    data: axis.categories,
+    axisLine: { lineStyle: { color: palette.axis } },
+    axisTick: { show: false },
+    axisLabel: {
+      color: palette.textMuted,
+      hideOverlap: true,
+      interval: (index: number) => axis.labelled[index] === true,
+      formatter: (_value: string, index: number) => axis.labels[index] ?? '',
+    },
   }
 }

@@ -2,7 +2,7 @@
 import type { LineSeriesOption } from 'echarts/charts'
 import type { Crossover, SplitResponse } from '../api.ts'
 import { formatCompact, formatPercent, type Lang, regionName, translator } from '../i18n.ts'
-import { baseTextStyle, baseTooltip, type ChartOption } from './options.ts'
+import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
 import { type Palette, regionColor } from './palette.ts'
 import { richTextLiteral } from './text.ts'
 import { bucketIndex, type TimeAxis, timeAxis } from './timeAxis.ts'
@@ -109,19 +109,7 @@ export function splitOption(response: SplitResponse, view: SplitView): ChartOpti
         return lines.join('\n')
       },
     },
-    xAxis: {
-      type: 'category',
-      boundaryGap: false,
-      data: axis.categories,
-      axisLine: { lineStyle: { color: palette.axis } },
-      axisTick: { show: false },
-      axisLabel: {
-        color: palette.textMuted,
-        hideOverlap: true,
-        interval: (index: number) => axis.labelled[index] === true,
-        formatter: (_value: string, index: number) => axis.labels[index] ?? '',
-      },
-    },
+    xAxis: timeCategoryAxis(axis, palette),
     yAxis: {
       type: 'value',
       min: 0,

@@ -130,19 +130,31 @@ export function totalsAdded(after: Totals, before: Totals): Totals {
 }
 
 /** Polls until the store holds `expected` events; fails with the last count after `timeoutMs`. */
+/**
+ * Waits until the raw table holds `expected` events and every rollup has caught up with what the raw table holds.
+ * An insert writes the raw part first and the views' parts after it, so a reader can briefly see an in-flight batch
+ * in the raw table before it is in the rollups; exactness is judged once the insert has finished.
+ */
 export async function waitForEvents(store: Pick<Store, 'query'>, expected: number, timeoutMs = 60_000): Promise<void> {
-  let last = -1
+  let last: Totals | undefined
   try {
     await pollUntil(
       `${expected} stored events`,
       async () => {
-        last = (await totals(store)).events
-        return last >= expected
+        const t = await totals(store)
+        last = t
+        return (
+          t.events >= expected &&
+          t.region_rollup_15m >= t.events &&
+          t.region_rollup_1m >= t.events &&
+          t.tag_rollup_15m >= t.tag_mentions &&
+          t.tag_rollup_1m >= t.tag_mentions
+        )
       },
       { timeoutMs, intervalMs: 100 },
     )
   } catch (error) {
-    throw new Error(`${(error as Error).message} (last count ${last})`)
+    throw new Error(`${(error as Error).message} (last totals ${JSON.stringify(last)})`)
   }
 }
 

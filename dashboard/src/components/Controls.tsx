@@ -146,30 +146,14 @@ function CustomRange({ state, update, t, range }: Pick<ViewProps, 'state' | 'upd
 
   return (
     <form className="control custom-range" onSubmit={apply} data-testid="custom-range">
-      <label className="control-label" htmlFor="range-from">
-        {t('from')}
-      </label>
-      <input
+      <DateTimeField
         id="range-from"
-        type="datetime-local"
+        label={t('from')}
         value={from}
-        onChange={(event) => setFrom(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        required
+        onChange={setFrom}
+        errorId={error ? errorId : undefined}
       />
-      <label className="control-label" htmlFor="range-to">
-        {t('to')}
-      </label>
-      <input
-        id="range-to"
-        type="datetime-local"
-        value={to}
-        onChange={(event) => setTo(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        required
-      />
+      <DateTimeField id="range-to" label={t('to')} value={to} onChange={setTo} errorId={error ? errorId : undefined} />
       <span className="muted small">{state.tz}</span>
       <button type="submit" className="button">
         {t('apply')}
@@ -180,6 +164,32 @@ function CustomRange({ state, update, t, range }: Pick<ViewProps, 'state' | 'upd
         </span>
       ) : null}
     </form>
+  )
+}
+
+/** A labelled local date-time input of the custom range; `errorId` names the range's error message when there is one. */
+function DateTimeField(props: {
+  id: string
+  label: string
+  value: string
+  onChange: (value: string) => void
+  errorId: string | undefined
+}) {
+  return (
+    <>
+      <label className="control-label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        type="datetime-local"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        aria-invalid={props.errorId ? true : undefined}
+        aria-describedby={props.errorId}
+        required
+      />
+    </>
   )
 }
 

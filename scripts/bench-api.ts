@@ -3,11 +3,15 @@
  * answers from raw events, concurrent HTTP load while a live ingest runs, and the raw CSV export's rate and memory.
  *
  *   npx tsx scripts/bench-api.ts [--sizes 1000000,10000000] [--write] [--iterations 30] [--seconds 10]
- *                                [--connections 100] [--live-rate 20]
+ *                                [--connections 100] [--live-rate 20] [--data-dir DIR [--load-only]]
+ *                                [--section NAME]
+ *
+ * --data-dir keeps the loaded events in DIR and tops them up on the next run instead of loading them again (100M
+ * events take about half an hour to load); --section names the block of docs/benchmarks.md that --write replaces.
  */
 
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,6 +38,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '100' },
     /** The embedded product's own live feed rate by default: the targets speak of "ingest in the embedded default". */
     'live-rate': { type: 'string', default: String(DEFAULT_LIVE_RATE) },
+    'data-dir': { type: 'string' },
+    section: { type: 'string', default: 'bench-api' },
+    /** With --data-dir: load (or top up) the events and stop, to measure in a later run. */
+    'load-only': { type: 'boolean', default: false },
   },
 })
 const SIZES = (args.sizes ?? '')
@@ -420,7 +428,10 @@ function markdown(report: Report, command: string): string {
   )
   lines.push('')
   lines.push('| size | rows stored | load rows/s |', '| ---: | ---: | ---: |')
-  for (const l of report.loads) lines.push(`| ${label(l.size)} | ${l.rows} | ${Math.round(l.inserted / l.seconds)} |`)
+  for (const l of report.loads) {
+    const rate = l.seconds > 0 ? String(Math.round(l.inserted / l.seconds)) : 'not recorded'
+    lines.push(`| ${label(l.size)} | ${l.rows} | ${rate} |`)
+  }
   lines.push(
     '',
     `### Dashboard endpoints: latency in ms (app.request, response cache off, ${ITERATIONS} runs each)`,
@@ -465,8 +476,8 @@ function markdown(report: Report, command: string): string {
   return `${lines.join('\n')}\n`
 }
 
-const START = '<!-- bench-api:start -->'
-const END = '<!-- bench-api:end -->'
+const START = `<!-- ${args.section}:start -->`
+const END = `<!-- ${args.section}:end -->`
 
 function writeSection(section: string): void {
   const file = new URL('../docs/benchmarks.md', import.meta.url)
@@ -496,15 +507,24 @@ function log(line: string): void {
 
 async function childLoad(): Promise<void> {
   const store = Store.open({ dataPath: String(args.data), requestTimeoutMs: 600_000 })
+  // A kept data dir remembers how its rows were loaded, so a later run reports that load's rate.
+  const loadLog = join(String(args.data), `bench-load-${args.batch}.json`)
   try {
     await migrate(store)
     await seedAnnotations(store)
-    const started = performance.now()
-    const rows = await load(store, Number(args.count), Number(args.batch))
+    const [before] = await store.query<{ events: number }>('api_events_range', {})
+    const count = Number(args.count) - (before?.events ?? 0)
+    let loaded = { rows: 0, seconds: 0 }
+    if (count > 0) {
+      const started = performance.now()
+      const rows = await load(store, count, Number(args.batch))
+      loaded = { rows, seconds: (performance.now() - started) / 1000 }
+      writeFileSync(loadLog, JSON.stringify(loaded))
+    } else if (existsSync(loadLog)) {
+      loaded = JSON.parse(readFileSync(loadLog, 'utf8')) as typeof loaded
+    }
     const [span] = await store.query<{ events: number }>('api_events_range', {})
-    process.stdout.write(
-      `${RESULT_MARKER}${JSON.stringify({ rows, total: span?.events ?? 0, seconds: (performance.now() - started) / 1000 })}\n`,
-    )
+    process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...loaded, total: span?.events ?? 0 })}\n`)
   } finally {
     await store.close()
   }
@@ -559,23 +579,24 @@ async function main(): Promise<void> {
       version: string
     }
   ).version
-  const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-bench-api-'))
+  const keptDataDir = args['data-dir']
+  const dataDir = keptDataDir ?? mkdtempSync(join(tmpdir(), 'trendlens-bench-api-'))
   const report: Report = { env: [], loads: [], latency: [], rawVsRollup: [], load: [], exports: [] }
   let engine = '?'
   const loadAverages: number[] = []
   try {
-    let loaded = 0
     for (const [i, size] of SIZES.entries()) {
       log(`\n# ${size} events`)
       const result = await runChild<{ rows: number; total: number; seconds: number }>([
         '--child=load',
         `--data=${dataDir}`,
-        `--count=${size - loaded}`,
+        `--count=${size}`,
         `--batch=${i}`,
       ])
       log(`  loaded ${result.rows} rows in ${result.seconds.toFixed(1)} s; ${result.total} in total`)
       report.loads.push({ size, rows: result.total, seconds: result.seconds, inserted: result.rows })
       loadAverages.push(loadavg()[0] ?? 0)
+      if (args['load-only']) continue
       const measured = await runChild<
         Omit<Report, 'latency' | 'env' | 'loads'> & {
           engine: string
@@ -603,11 +624,9 @@ async function main(): Promise<void> {
       report.rawVsRollup.push(...measured.rawVsRollup)
       report.load.push(...measured.load)
       report.exports.push(...measured.exports)
-      // The live ingest of the load test added rows; the next size loads the difference.
-      loaded = result.total + measured.load.reduce((sum, r) => sum + r.ingested, 0)
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!keptDataDir) rmSync(dataDir, { recursive: true, force: true })
   }
   report.env.push(
     `CPU: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores; memory ${mb(totalmem())} MB`,
@@ -616,6 +635,7 @@ async function main(): Promise<void> {
       'around the phases',
     `Date: ${new Date().toISOString().slice(0, 10)}`,
   )
+  if (args['load-only']) return
   const command = `npx tsx scripts/bench-api.ts ${process.argv.slice(2).join(' ')}`.trim()
   const section = markdown(report, command)
   process.stdout.write(`\n${section}`)

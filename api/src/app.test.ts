@@ -28,6 +28,7 @@ import {
   isView,
   type Loaded,
   loadSampleStore,
+  localParts,
   matchesRegion,
   pointLabel,
   testApp,
@@ -56,6 +57,8 @@ function dstEvents(): WireEvent[] {
   const spans = [
     [Date.parse('2025-03-08T00:00:00-05:00'), Date.parse('2025-03-10T12:00:00-04:00')],
     [Date.parse('2025-11-01T00:00:00-04:00'), Date.parse('2025-11-03T12:00:00-05:00')],
+    // Lord Howe: 02:00 +11:00 becomes 01:30 +10:30 on 2025-04-06.
+    [Date.parse('2025-04-05T00:00:00+11:00'), Date.parse('2025-04-07T12:00:00+10:30')],
   ] as const
   let n = 0
   for (const [start, end] of spans) {
@@ -494,6 +497,38 @@ describe('across New York’s DST changes', () => {
     for (const cell of fall.body.cells) expect(cell.value).toBe(users.get(`${cell.day} ${cell.hour}`) ?? 0)
     const spring = await getJson<Heatmap>(app, `/api/regions/heatmap?from=2025-03-09&to=2025-03-10&tz=${zone}`)
     expect(spring.body.cells.map((c) => c.hour)).toEqual([0, 1, ...Array.from({ length: 21 }, (_, i) => i + 3)])
+  })
+})
+
+describe('across Lord Howe’s 30-minute DST change', () => {
+  const zone = 'Australia/Lord_Howe'
+
+  it('hourly views and the region split hold every event once, in the hour its wall clock shows', async () => {
+    const range = { from: Date.parse('2025-04-05T00:00:00+11:00'), to: Date.parse('2025-04-07T00:00:00+10:30') }
+    const inside = events.filter((e) => e.hashtags.includes(DST_TAG) && inRange(e, range.from, range.to))
+    // The hour an instant belongs to starts its local minutes earlier (the repeated 01:30-02:00 too).
+    const hourOf = (ts: number) => {
+      const minutes = Number(localParts(ts, zone).minute)
+      return Math.floor(ts / 60_000) * 60_000 - minutes * 60_000
+    }
+    const expected = new Map<number, number>()
+    for (const e of inside.filter(isView)) expected.set(hourOf(e.ts), (expected.get(hourOf(e.ts)) ?? 0) + 1)
+
+    const { status, body } = await getJson<Growth>(
+      app,
+      `/api/hashtags/growth?from=2025-04-05&to=2025-04-07&tz=${zone}&tags=${DST_TAG}&granularity=hour`,
+    )
+    expect(status).toBe(200)
+    const points = body.series[0]?.points ?? []
+    expect(new Map(points.filter((p) => p.views > 0).map((p) => [p.ts, p.views]))).toEqual(expected)
+
+    const split = await getJson<RegionSplit>(
+      app,
+      `/api/regions/split?from=2025-04-05&to=2025-04-07&tz=${zone}&granularity=hour&metric=events&top=1`,
+    )
+    expect(split.status).toBe(200)
+    const all = events.filter((e) => inRange(e, range.from, range.to))
+    expect(split.body.points.reduce((sum, p) => sum + p.total, 0)).toBe(all.length)
   })
 })
 

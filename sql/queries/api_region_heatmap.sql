@@ -2,10 +2,12 @@
 -- the 15-minute rollup. Grouping on the local (day, hour) merges the two 01:00 hours of a DST fall-back day.
 -- params: from Int64, to Int64 (epoch ms, whole hours in tz), tz String, regions Array(String) (empty: all),
 --         types Array(String) (empty: all), metric String ('users' | 'events')
+-- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
+-- day on which Lord Howe's clocks move by 30 minutes.
 SELECT
     toString(toDate(toTimeZone(bucket, {tz:String}))) AS day,
     toHour(toTimeZone(bucket, {tz:String})) AS hour,
-    min(toUnixTimestamp(toStartOfHour(bucket, {tz:String}))) * 1000 AS ts,
+    min((toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600))) * 1000 AS ts,
     sumIf(events, empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)}) AS value_events,
     sum(events) AS total_events,
     uniqExactMergeIf(users, {metric:String} = 'users'

@@ -3,6 +3,8 @@
 -- params: from Int64, to Int64 (epoch ms, bucket-aligned), tz String, step String ('15m' | 'hour' | 'day'),
 --         regions Array(String), types Array(String) (empty: all), level String ('country' | 'province'),
 --         keys Array(String) (the regions shown), metric String ('users' | 'events')
+-- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
+-- day on which Lord Howe's clocks move by 30 minutes.
 SELECT
     ts,
     key,
@@ -14,7 +16,7 @@ FROM
     SELECT
         multiIf(
             {step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-            {step:String} = 'hour', toUnixTimestamp(toStartOfHour(bucket, {tz:String})),
+            {step:String} = 'hour', (toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)),
             toUnixTimestamp(bucket)) * 1000 AS ts,
         if(if({level:String} = 'province' AND country = 'CN', region, country) AS region_key IN {keys:Array(String)},
             region_key, 'other') AS key,

@@ -2,11 +2,13 @@
 -- (api_tag_series_15m answers the same with a region filter.)
 -- params: tags Array(String), from Int64, to Int64 (epoch ms, bucket-aligned), tz String,
 --         step String ('15m' | 'hour' | 'day')
+-- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
+-- day on which Lord Howe's clocks move by 30 minutes.
 SELECT
     hashtag AS tag,
     multiIf(
         {step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-        {step:String} = 'hour', toUnixTimestamp(toStartOfHour(bucket, {tz:String})),
+        {step:String} = 'hour', (toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)),
         toUnixTimestamp(bucket)) * 1000 AS ts,
     sum(views) AS views,
     sum(discussions) AS discussions

@@ -6,7 +6,7 @@ SELECT
     hashtag AS tag,
     multiIf(
         {step:String} = 'day', toUnixTimestamp(toStartOfDay(ts, {tz:String})),
-        {step:String} = 'hour', toUnixTimestamp(toStartOfHour(ts, {tz:String})),
+        {step:String} = 'hour', (toUnixTimestamp(ts) - modulo(toUnixTimestamp(ts) + timeZoneOffset(toTimeZone(ts, {tz:String})), 3600)),
         toUnixTimestamp(toStartOfFifteenMinutes(ts))) * 1000 AS bucket_ts,
     countIf(type = 'view') AS views,
     countIf(type IN ('post', 'comment')) AS discussions

@@ -1,7 +1,8 @@
 -- Events and distinct users per country per hour or day in a time zone, from the 15-minute rollup.
 -- params: from Int64 (epoch ms, inclusive), to Int64 (epoch ms, exclusive), tz String, step String ('hour' | 'day')
 SELECT
-    toUnixTimestamp(if({step:String} = 'day', toStartOfDay(bucket, {tz:String}), toStartOfHour(bucket, {tz:String}))) * 1000 AS t,
+    if({step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
+        toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)) * 1000 AS t,
     country,
     sum(events) AS events,
     uniqExactMerge(users) AS users

@@ -2,7 +2,8 @@
 -- Used to prove the rollups against the raw events, and as the shape the dashboards' series queries follow.
 -- params: from Int64 (epoch ms, inclusive), to Int64 (epoch ms, exclusive), tz String, step String ('hour' | 'day')
 SELECT
-    toUnixTimestamp(if({step:String} = 'day', toStartOfDay(bucket, {tz:String}), toStartOfHour(bucket, {tz:String}))) * 1000 AS t,
+    if({step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
+        toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)) * 1000 AS t,
     hashtag,
     type,
     country,

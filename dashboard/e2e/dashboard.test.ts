@@ -1,6 +1,7 @@
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real product: the API,
- * ingest and embedded ClickHouse in one process replaying the checked-in sample.
+ * ingest and embedded ClickHouse in one process replaying the checked-in sample. The product requires an API token,
+ * handed to each page in its address fragment, so every test also exercises the dashboard's token handling.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,12 +27,13 @@ const STORY_FROM = '2025-01-10T00:00:00+08:00'
 const STORY_TO = '2025-01-21T00:00:00+08:00'
 const MARKUP_TAG = '<img src=x onerror=alert(1)>'
 const UI_TIMEOUT = 20_000
+const API_TOKEN = 'e2e-token-0123456789abcdef'
 
 let product: Product
 let browser: Browser
 
 beforeAll(async () => {
-  product = await startProduct()
+  product = await startProduct({ apiToken: API_TOKEN })
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
 }, 240_000)
 
@@ -47,7 +49,8 @@ interface Opened {
   errors: string[]
 }
 
-async function open(path: string): Promise<Opened> {
+/** Opens a page in a fresh browser context, handing it the API token in the address fragment unless told not to. */
+async function open(path: string, options: { withToken?: boolean } = {}): Promise<Opened> {
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', acceptDownloads: true })
   const page = await context.newPage()
   const dialogs: string[] = []
@@ -57,7 +60,8 @@ async function open(path: string): Promise<Opened> {
     void dialog.dismiss()
   })
   page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(`${product.url}${path}`)
+  const fragment = options.withToken === false ? '' : `#token=${encodeURIComponent(API_TOKEN)}`
+  await page.goto(`${product.url}${path}${fragment}`)
   return { context, page, dialogs, errors }
 }
 
@@ -205,6 +209,25 @@ describe('dashboard against the real product', () => {
     await context.close()
   })
 
+  it('asks for the API token when it has none or a wrong one, keeps it, and takes it out of the address', async () => {
+    const { context, page, errors } = await open('/', { withToken: false })
+    const prompt = page.locator('[data-testid=token-prompt]')
+    await prompt.waitFor({ timeout: UI_TIMEOUT })
+    await page.fill('[data-testid=token-prompt] input', 'not-the-token-at-all')
+    await Promise.all([page.waitForNavigation(), page.click('[data-testid=token-prompt] button')])
+    await prompt.locator('[role=alert]').waitFor({ timeout: UI_TIMEOUT })
+    await page.fill('[data-testid=token-prompt] input', API_TOKEN)
+    await Promise.all([page.waitForNavigation(), page.click('[data-testid=token-prompt] button')])
+    await ready(page)
+    // Handed over in the fragment, the token leaves the address bar at once.
+    const handed = await open('/?range=surge')
+    await ready(handed.page)
+    expect(handed.page.url()).not.toContain('token')
+    await handed.context.close()
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
   it('downloads the growth CSV with the view parameters', async () => {
     const { context, page } = await open('/')
     await ready(page)
@@ -257,7 +280,7 @@ describe('dashboard against the real product', () => {
   it('shows hashtags and annotation titles written as markup as text', async () => {
     const created = await fetch(`${product.url}/api/annotations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...product.headers },
       body: JSON.stringify({
         ts: '2025-01-14T12:00:00+08:00',
         title: '<img src=y onerror=alert(2)>',

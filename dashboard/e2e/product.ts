@@ -27,6 +27,10 @@ const POLL_MS = 200
 export interface Product {
   url: string
   port: number
+  /** The API token the product requires (API_TOKEN), when started with one. */
+  token: string | undefined
+  /** Headers that authorise a request to the running API. */
+  headers: Record<string, string>
   /** GET a JSON route of the running API. */
   json<T>(path: string): Promise<T>
   stop(): Promise<void>
@@ -143,7 +147,7 @@ function sampleSize(): number {
     .filter((line) => line.trim() !== '').length
 }
 
-export async function startProduct(): Promise<Product> {
+export async function startProduct(options: { apiToken?: string } = {}): Promise<Product> {
   await buildDashboardIfStale()
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-e2e-'))
@@ -159,6 +163,7 @@ export async function startProduct(): Promise<Product> {
       LIVE_RATE: '5',
       LOG_LEVEL: 'warn',
       OPEN_BROWSER: 'false',
+      ...(options.apiToken ? { API_TOKEN: options.apiToken } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -175,8 +180,9 @@ export async function startProduct(): Promise<Product> {
   })
 
   const url = `http://127.0.0.1:${port}`
+  const headers: Record<string, string> = options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}
   const json = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${url}${path}`)
+    const response = await fetch(`${url}${path}`, { headers })
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`)
     return (await response.json()) as T
   }
@@ -242,5 +248,5 @@ export async function startProduct(): Promise<Product> {
     await stop()
     throw error
   }
-  return { url, port, json, stop, output: () => output }
+  return { url, port, token: options.apiToken, headers, json, stop, output: () => output }
 }

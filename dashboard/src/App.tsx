@@ -3,7 +3,7 @@
  * that view, and refreshes the newest buckets on each live tick while the range reaches the present.
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { api, buildQuery, type MetaResponse, prefetch } from './api.ts'
+import { ApiError, api, buildQuery, type MetaResponse, prefetch } from './api.ts'
 import { ChartBoundary } from './components/ChartBoundary.tsx'
 import { Controls } from './components/Controls.tsx'
 import { GrowthPanel } from './components/GrowthPanel.tsx'
@@ -11,6 +11,7 @@ import { Header, type LiveMode } from './components/Header.tsx'
 import { IngestCard, KpiCards } from './components/Overview.tsx'
 import { SplitPanel } from './components/SplitPanel.tsx'
 import { TagsPanel } from './components/TagTables.tsx'
+import { TokenPrompt } from './components/TokenPrompt.tsx'
 import { useLiveStream, useQuery, useTheme } from './hooks.ts'
 import { hashtag, preferredLang, translator } from './i18n.ts'
 import {
@@ -77,6 +78,9 @@ export function App() {
   useEffect(() => {
     setStable((previous) => (JSON.stringify(previous) === JSON.stringify(defaults) ? previous : defaults))
   }, [defaults])
+  if (meta.error instanceof ApiError && meta.error.status === 401) {
+    return <TokenPrompt t={translator(defaults.lang)} reload={() => window.location.reload()} />
+  }
   return <Dashboard defaults={stable} />
 }
 

@@ -3,6 +3,8 @@
  * API's `{code, message, requestId}` body, so the UI can say what went wrong and which request it was.
  */
 
+import { authHeaders, withTokenParam } from './token.ts'
+
 export type Granularity = 'minute' | '15m' | 'hour' | 'day'
 export type EventType = 'view' | 'post' | 'comment' | 'ip_region'
 
@@ -214,7 +216,7 @@ export function apiUrl(path: string, params: QueryParams = {}): string {
 }
 
 export function exportUrl(dataset: ExportDataset, params: QueryParams): string {
-  return apiUrl(`/api/export/${dataset}.csv`, params)
+  return withTokenParam(apiUrl(`/api/export/${dataset}.csv`, params))
 }
 
 /** Reads an API error body; anything else still becomes an ApiError with the HTTP status in words. */
@@ -255,7 +257,7 @@ const prefetched = new Map<string, Promise<Response>>()
 export function prefetch(path: string, params: QueryParams): void {
   const url = apiUrl(path, params)
   if (prefetched.has(url)) return
-  const request = fetch(url, { headers: JSON_HEADERS })
+  const request = fetch(url, { headers: { ...JSON_HEADERS, ...authHeaders() } })
   // A failed prefetch is not an error yet: the panel that takes it reports it.
   request.catch(() => undefined)
   prefetched.set(url, request)
@@ -272,7 +274,7 @@ export async function getJson<T>(
   try {
     const early = prefetched.get(url)
     prefetched.delete(url)
-    response = await (early ?? fetcher(url, { signal, headers: JSON_HEADERS }))
+    response = await (early ?? fetcher(url, { signal, headers: { ...JSON_HEADERS, ...authHeaders() } }))
   } catch (error) {
     if (signal?.aborted) throw error
     throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error), undefined, undefined)

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LiveTick } from './api.ts'
 import { debugInfo } from './debug.ts'
+import { withTokenParam } from './token.ts'
 import type { ResolvedTheme } from './transforms/palette.ts'
 
 export interface QueryState<T> {
@@ -142,7 +143,7 @@ export function useLiveStream(enabled: boolean, tz: string): LiveState {
       return
     }
     setState((previous) => ({ ...previous, status: 'connecting' }))
-    const source = new EventSource(`/api/live?tz=${encodeURIComponent(tz)}`)
+    const source = new EventSource(withTokenParam(`/api/live?tz=${encodeURIComponent(tz)}`))
     source.addEventListener('open', () => setState((previous) => ({ ...previous, status: 'open' })))
     source.addEventListener('error', (event) => {
       // The API reports a failed tick as an `error` event with its error body; the connection itself is fine.

@@ -139,6 +139,11 @@ const en = {
   retry: 'Retry',
   dataTable: 'Data for {what}',
   networkError: 'The API could not be reached. Check that TrendLens is running.',
+  tokenTitle: 'An API token is needed',
+  tokenHelp: 'This deployment’s API needs a token. Ask your administrator for one; it is kept in this browser only.',
+  tokenRefused: 'The API refused the stored token. Enter it again.',
+  tokenLabel: 'API token',
+  tokenSubmit: 'Continue',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -275,6 +280,11 @@ const zh: Record<MessageKey, string> = {
   retry: '重试',
   dataTable: '{what}数据',
   networkError: '无法连接 API，请确认 TrendLens 正在运行。',
+  tokenTitle: '需要访问令牌',
+  tokenHelp: '此部署的 API 需要令牌。请向管理员索取，令牌只保存在本浏览器中。',
+  tokenRefused: 'API 拒绝了已保存的令牌，请重新输入。',
+  tokenLabel: 'API 令牌',
+  tokenSubmit: '继续',
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh }

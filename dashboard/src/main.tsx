@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App, prefetchFirstView } from './App.tsx'
 import './styles.css'
+import { adoptTokenFromLocation } from './token.ts'
 
 // The stored theme applies before React's first render, so a dark-theme viewer never sees a light flash.
 try {
@@ -11,6 +12,7 @@ try {
   // Storage disabled: the system preference applies.
 }
 
+adoptTokenFromLocation()
 prefetchFirstView()
 
 const root = document.getElementById('root')

@@ -6,8 +6,9 @@
  *                                [--connections 100] [--live-rate 20] [--data-dir DIR [--load-only]]
  *                                [--section NAME]
  *
- * --data-dir keeps the loaded events in DIR and tops them up on the next run instead of loading them again (100M
- * events take about half an hour to load); --section names the block of docs/benchmarks.md that --write replaces.
+ * --data-dir keeps the loaded events in DIR, and a later run with the same sizes measures them without loading them
+ * again (100M events take about half an hour to load); --section names the block of docs/benchmarks.md that --write
+ * replaces.
  */
 
 import { spawn } from 'node:child_process'
@@ -512,16 +513,15 @@ async function childLoad(): Promise<void> {
   try {
     await migrate(store)
     await seedAnnotations(store)
-    const [before] = await store.query<{ events: number }>('api_events_range', {})
-    const count = Number(args.count) - (before?.events ?? 0)
-    let loaded = { rows: 0, seconds: 0 }
-    if (count > 0) {
+    let loaded: { rows: number; seconds: number }
+    if (existsSync(loadLog)) {
+      loaded = JSON.parse(readFileSync(loadLog, 'utf8')) as typeof loaded
+    } else {
+      const [before] = await store.query<{ events: number }>('api_events_range', {})
       const started = performance.now()
-      const rows = await load(store, count, Number(args.batch))
+      const rows = await load(store, Number(args.count) - (before?.events ?? 0), Number(args.batch))
       loaded = { rows, seconds: (performance.now() - started) / 1000 }
       writeFileSync(loadLog, JSON.stringify(loaded))
-    } else if (existsSync(loadLog)) {
-      loaded = JSON.parse(readFileSync(loadLog, 'utf8')) as typeof loaded
     }
     const [span] = await store.query<{ events: number }>('api_events_range', {})
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...loaded, total: span?.events ?? 0 })}\n`)
@@ -636,7 +636,13 @@ async function main(): Promise<void> {
     `Date: ${new Date().toISOString().slice(0, 10)}`,
   )
   if (args['load-only']) return
-  const command = `npx tsx scripts/bench-api.ts ${process.argv.slice(2).join(' ')}`.trim()
+  // The data dir is wherever the reader keeps it, not this machine's folder.
+  const shownArgs = process.argv
+    .slice(2)
+    .map((arg, i, all) =>
+      all[i - 1] === '--data-dir' ? '<dir>' : arg.startsWith('--data-dir=') ? '--data-dir=<dir>' : arg,
+    )
+  const command = `npx tsx scripts/bench-api.ts ${shownArgs.join(' ')}`.trim()
   const section = markdown(report, command)
   process.stdout.write(`\n${section}`)
   if (args.write) writeSection(section)

@@ -5,7 +5,6 @@ import {
   bucketStart,
   bucketStarts,
   chooseGranularity,
-  hourAlignedInZone,
   localIso,
   nextBucket,
   parseDuration,
@@ -148,26 +147,5 @@ describe('csv', () => {
     ])
     expect(lastRecord(text)).toEqual(['2', '', 'z'])
     expect(lastRecord('')).toBeUndefined()
-  })
-})
-
-describe('hourAlignedInZone', () => {
-  const hours = (from: string, to: string) => ({ from: Date.parse(from), to: Date.parse(to) })
-
-  it('holds for whole-hour zones, across their DST changes too', () => {
-    expect(hourAlignedInZone(hours('2025-01-10T00:00Z', '2025-01-21T00:00Z'), 'Asia/Shanghai')).toBe(true)
-    expect(hourAlignedInZone(hours('2025-03-08T00:00Z', '2025-03-11T00:00Z'), 'America/New_York')).toBe(true)
-    expect(hourAlignedInZone(hours('2025-11-01T00:00Z', '2025-11-04T00:00Z'), 'America/New_York')).toBe(true)
-    expect(hourAlignedInZone(hours('2025-03-29T00:00Z', '2025-04-01T00:00Z'), 'Europe/London')).toBe(true)
-    // Lord Howe's summer offset is +11:00.
-    expect(hourAlignedInZone(hours('2025-01-10T00:00Z', '2025-01-11T00:00Z'), 'Australia/Lord_Howe')).toBe(true)
-  })
-
-  it('fails for half-hour and 45-minute offsets, Lord Howe’s winter and its changes, and ranges off the UTC hour', () => {
-    expect(hourAlignedInZone(hours('2025-01-10T00:00Z', '2025-01-11T00:00Z'), 'Asia/Kolkata')).toBe(false)
-    expect(hourAlignedInZone(hours('2025-01-10T00:00Z', '2025-01-11T00:00Z'), 'Asia/Kathmandu')).toBe(false)
-    expect(hourAlignedInZone(hours('2025-07-10T00:00Z', '2025-07-11T00:00Z'), 'Australia/Lord_Howe')).toBe(false)
-    expect(hourAlignedInZone(hours('2025-04-05T00:00Z', '2025-04-06T00:00Z'), 'Australia/Lord_Howe')).toBe(false)
-    expect(hourAlignedInZone(hours('2025-01-10T00:30Z', '2025-01-11T00:30Z'), 'UTC')).toBe(false)
   })
 })

@@ -101,24 +101,6 @@ export function zoneOffsetMs(zone: string, ms: number): number {
   return atStart === offsetAtHour(zone, hour + 1) ? atStart : intlOffsetMs(zone, ms)
 }
 
-/**
- * True when each of the zone's local hours in the range is exactly one UTC hour: the range starts and ends on whole
- * UTC hours and the zone's offset is a whole number of hours throughout, changing only on UTC hour boundaries (not
- * Kolkata, Kathmandu, nor Lord Howe's half-hour DST). Hourly rollups answer such ranges; others need 15 minutes.
- */
-export function hourAlignedInZone(range: TimeRange, zone: string): boolean {
-  if (range.from % HOUR_MS !== 0 || range.to % HOUR_MS !== 0) return false
-  for (let hour = range.from / HOUR_MS; hour < range.to / HOUR_MS; hour++) {
-    const offset = offsetAtHour(zone, hour)
-    if (offset % HOUR_MS !== 0) return false
-    // A change of offset inside the hour shows in its last second.
-    if (offset !== offsetAtHour(zone, hour + 1) && intlOffsetMs(zone, (hour + 1) * HOUR_MS - 1000) !== offset) {
-      return false
-    }
-  }
-  return true
-}
-
 function wallClock(ms: number, zone: string): WallClock {
   const local = new Date(Math.floor(ms / 1000) * 1000 + zoneOffsetMs(zone, ms))
   return {

@@ -5,7 +5,8 @@ function fakeAddress(href: string) {
   const url = new URL(href)
   const replaced: string[] = []
   const location = { pathname: url.pathname, search: url.search, hash: url.hash } as Location
-  const history = { state: null, replaceState: (_s: unknown, _t: string, to: string) => replaced.push(to) } as History
+  const replaceState = (_state: unknown, _title: string, to: string) => void replaced.push(to)
+  const history = { state: null, replaceState } as unknown as History
   return { location, history, replaced }
 }
 

@@ -29,7 +29,6 @@ interface Totals {
   distinct_ids: number
   tag_rollup_15m: number
   region_rollup_1m: number
-  region_rollup_1h: number
 }
 
 let store: Store
@@ -65,7 +64,6 @@ describe('runReplay', () => {
     expect(t.distinct_ids).toBe(t.events)
     expect(t.tag_rollup_15m).toBe(t.events)
     expect(t.region_rollup_1m).toBe(t.events)
-    expect(t.region_rollup_1h).toBe(t.events)
   })
 
   it('stays exact when a run stops half-way and the batch size changes before the restart', async () => {

@@ -8,5 +8,4 @@ SELECT
     (SELECT sum(events) FROM tag_counts_1m_v1) AS tag_rollup_1m,
     (SELECT sum(events) FROM region_activity_15m_v1) AS region_rollup_15m,
     (SELECT sum(views + discussions) FROM tag_totals_15m_v1) AS tag_totals_15m,
-    (SELECT sum(events) FROM region_activity_1m_v1) AS region_rollup_1m,
-    (SELECT sum(events) FROM region_activity_1h_v1) AS region_rollup_1h
+    (SELECT sum(events) FROM region_activity_1m_v1) AS region_rollup_1m

@@ -21,7 +21,6 @@ interface Totals {
   tag_totals_15m: number
   region_rollup_15m: number
   region_rollup_1m: number
-  region_rollup_1h: number
 }
 
 async function totals(): Promise<Totals> {
@@ -71,7 +70,6 @@ describe('insertEvents', () => {
     expect(after.tag_rollup_1m - before.tag_rollup_1m).toBe(100)
     expect(after.region_rollup_15m - before.region_rollup_15m).toBe(50)
     expect(after.region_rollup_1m - before.region_rollup_1m).toBe(50)
-    expect(after.region_rollup_1h - before.region_rollup_1h).toBe(50)
     expect(after.tag_totals_15m - before.tag_totals_15m).toBe(100)
   })
 

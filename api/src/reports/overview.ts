@@ -1,7 +1,6 @@
 import type { Services } from '../context.ts'
 import type { OverviewQuery } from '../params.ts'
 import { quarterScope, type RangeInfo, rangeInfo } from '../scope.ts'
-import { HOUR_MS } from '../time.ts'
 import { cached, relativeChange, share, type Table } from './table.ts'
 
 export interface Kpis {
@@ -39,10 +38,7 @@ export async function loadOverview(services: Services, query: OverviewQuery, now
   const params = { previous_from: previousFrom, from: range.from, to: range.to, regions }
   return cached(services, ['overview', params, zone], async (signal) => {
     const { store } = services.deps
-    const hourly = previousFrom % HOUR_MS === 0 && range.from % HOUR_MS === 0 && range.to % HOUR_MS === 0
-    const kpiRows = await store.query<KpiRow>(hourly ? 'api_overview_kpis_1h' : 'api_overview_kpis', params, {
-      signal,
-    })
+    const kpiRows = await store.query<KpiRow>('api_overview_kpis', params, { signal })
     const newUserRows = await store.query<{ period: string; new_users: number }>('api_overview_new_users', params, {
       signal,
     })

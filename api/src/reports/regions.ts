@@ -2,16 +2,7 @@ import type { Services } from '../context.ts'
 import { invalidParameter } from '../errors.ts'
 import type { HeatmapQuery, SplitQuery } from '../params.ts'
 import { type RangeInfo, rangeInfo, requestedRange, resolveZone, seriesScope } from '../scope.ts'
-import {
-  alignRange,
-  bucketStarts,
-  type Granularity,
-  hourAlignedInZone,
-  localDate,
-  localIso,
-  MAX_POINTS,
-  zoneOffsetMs,
-} from '../time.ts'
+import { alignRange, bucketStarts, type Granularity, localDate, localIso, MAX_POINTS, zoneOffsetMs } from '../time.ts'
 import { cached, share, type Table } from './table.ts'
 
 /** Regions outside the top N are summed (events) or merged (users) into this key. */
@@ -58,31 +49,26 @@ export async function loadSplit(services: Services, query: SplitQuery, now: numb
   const filters = { regions: query.region ?? [], types: query.type ?? [], level: query.level, metric: query.metric }
   return cached(services, ['split', filters, query.top, zone, granularity, range], async (signal) => {
     const { store } = services.deps
-    const hourly =
-      (granularity === 'hour' || granularity === 'day') && filters.types.length === 0 && hourAlignedInZone(range, zone)
-    // The hourly rollup has no event-type column: it serves only unfiltered questions.
-    const { types: _types, ...allTypes } = filters
-    const span = { from: range.from, to: range.to }
     const top = await store.query<{ key: string }>(
-      hourly ? 'api_region_top_1h' : 'api_region_top',
-      hourly ? { ...span, ...allTypes, limit: query.top } : { ...span, ...filters, limit: query.top },
+      'api_region_top',
+      { from: range.from, to: range.to, ...filters, limit: query.top },
       { signal },
     )
     const keys = top.map((row) => row.key)
     const rows =
       granularity === 'minute'
-        ? await store.query<SeriesRow>('api_region_series_1m', { ...span, ...filters, keys }, { signal })
-        : hourly
-          ? await store.query<SeriesRow>(
-              'api_region_series_1h',
-              { ...span, tz: zone, step: granularity, ...allTypes, keys },
-              { signal },
-            )
-          : await store.query<SeriesRow>(
-              'api_region_series_15m',
-              { ...span, tz: zone, step: granularity, ...filters, keys },
-              { signal },
-            )
+        ? await store.query<SeriesRow>(
+            'api_region_series_1m',
+            { from: range.from, to: range.to, ...filters, keys },
+            {
+              signal,
+            },
+          )
+        : await store.query<SeriesRow>(
+            'api_region_series_15m',
+            { from: range.from, to: range.to, tz: zone, step: granularity, ...filters, keys },
+            { signal },
+          )
     const regions = [...keys, OTHER]
     const pick = (row: SeriesRow) => (query.metric === 'users' ? row.users : row.events)
     const byBucket = new Map<number, { total: number; values: Map<string, number> }>()
@@ -214,12 +200,7 @@ export async function loadHeatmap(services: Services, query: HeatmapQuery, now: 
     metric: query.metric,
   }
   return cached(services, ['heatmap', params], async (signal) => {
-    // The hourly rollup has no event-type column: it serves only unfiltered questions.
-    const { types, ...allTypes } = params
-    const rows =
-      types.length === 0 && hourAlignedInZone(range, zone)
-        ? await services.deps.store.query<HeatmapRow>('api_region_heatmap_1h', allTypes, { signal })
-        : await services.deps.store.query<HeatmapRow>('api_region_heatmap', params, { signal })
+    const rows = await services.deps.store.query<HeatmapRow>('api_region_heatmap', params, { signal })
     const byCell = new Map(rows.map((row) => [`${row.day} ${row.hour}`, row]))
     const cells: HeatmapCell[] = []
     const seen = new Set<string>()

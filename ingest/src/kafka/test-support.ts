@@ -25,7 +25,6 @@ export interface Totals {
   tag_totals_15m: number
   region_rollup_15m: number
   region_rollup_1m: number
-  region_rollup_1h: number
 }
 
 /** A name no other test run uses: topics and groups are never shared between tests. */
@@ -149,7 +148,6 @@ export async function waitForEvents(store: Pick<Store, 'query'>, expected: numbe
           t.events >= expected &&
           t.region_rollup_15m >= t.events &&
           t.region_rollup_1m >= t.events &&
-          t.region_rollup_1h >= t.events &&
           t.tag_rollup_15m >= t.tag_mentions &&
           t.tag_rollup_1m >= t.tag_mentions &&
           t.tag_totals_15m >= t.tag_mentions
@@ -172,7 +170,6 @@ export function expectExact(t: Totals, events: number, tagMentions: number): str
   check('distinct_ids', events)
   check('region_rollup_15m', events)
   check('region_rollup_1m', events)
-  check('region_rollup_1h', events)
   check('tag_mentions', tagMentions)
   check('tag_rollup_15m', tagMentions)
   check('tag_rollup_1m', tagMentions)

@@ -38,6 +38,20 @@ describe('ResponseCache', () => {
     expect(await cache.get('k', load, 1_700)).toBe('second')
   })
 
+  it('keeps a slow answer fresh for twice what it cost, so slow questions are not recomputed back to back', async () => {
+    const cache = new ResponseCache(10, () => {}, 50)
+    let runs = 0
+    const slowLoad = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 80))
+      return ++runs
+    }
+    expect(await cache.get('k', slowLoad, 0)).toBe(1)
+    // Past the 10 ms TTL and its 50 ms stale window, but within 2 x 80 ms of the computation's start.
+    expect(await cache.get('k', slowLoad, 150)).toBe(1)
+    expect(runs).toBe(1)
+    expect(await cache.get('k', slowLoad, 1_000)).toBe(2)
+  })
+
   it('waits for a new answer once the previous one is too old', async () => {
     const cache = new ResponseCache(1_000, () => {}, 5_000)
     await cache.get('k', async () => 'old', 0)

@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { MAX_EVENT_BYTES, MAX_HASHTAGS } from '../contract.ts'
-import { kafkaClient, recreateTopic } from './broker.ts'
+import { kafkaClient } from './broker.ts'
 import { DLQ_HEADERS, headerText } from './dead-letter.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {
@@ -60,10 +60,7 @@ const bed = useKafkaTestBed('bad-input')
 describe('Kafka ingest with malformed messages', () => {
   it('dead-letters every bad message with its reason and original bytes, and stores every good one', async () => {
     const { brokers, store } = bed
-    const topic = uniqueName('bad-input')
-    const dlqTopic = `${topic}.dlq`
-    bed.topics.push(topic, dlqTopic)
-    await recreateTopic(brokers, topic, PARTITIONS)
+    const { topic, dlqTopic } = await bed.newTopic('bad-input', PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.00005, 41)
     const [firstHalf, secondHalf] = [events.slice(0, events.length / 2), events.slice(events.length / 2)]

@@ -2,7 +2,7 @@ import type { Message } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { BatchWriter } from '../batch-writer.ts'
 import { validateEvent } from '../contract.ts'
-import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil } from './broker.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {
   expectExact,
@@ -19,17 +19,10 @@ import {
 
 const bed = useKafkaTestBed('dedup')
 
-function newTopic(prefix: string): { topic: string; dlqTopic: string } {
-  const topic = uniqueName(prefix)
-  bed.topics.push(topic, `${topic}.dlq`)
-  return { topic, dlqTopic: `${topic}.dlq` }
-}
-
 describe('exactly-once storage', () => {
   it('relies on the token and the ledger: offsets read again are stored once, on the recorded boundaries', async () => {
     const { brokers, store } = bed
-    const { topic, dlqTopic } = newTopic('dedup-replay')
-    await recreateTopic(brokers, topic, 2)
+    const { topic, dlqTopic } = await bed.newTopic('dedup-replay', 2)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.00003, 81, 'replay-')
     await produceEvents(kafka, topic, 2, events)
@@ -82,8 +75,7 @@ describe('exactly-once storage', () => {
 
   it('drops repeated ids within a batch, and only within a batch', async () => {
     const { brokers, store } = bed
-    const { topic, dlqTopic } = newTopic('dedup-ids')
-    await recreateTopic(brokers, topic, 1)
+    const { topic, dlqTopic } = await bed.newTopic('dedup-ids', 1)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.00001, 83, 'ids-')
     // A producer retry: three events sent twice in a row, inside what the consumer takes as one batch.

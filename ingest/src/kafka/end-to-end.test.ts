@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WINDOW } from '../../../fixtures/src/index.ts'
-import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil } from './broker.ts'
 import {
   committedTotal,
   expectExact,
@@ -23,10 +23,8 @@ const bed = useKafkaTestBed('e2e')
 describe('Kafka ingest end to end', () => {
   it('stores N produced scenario events exactly once, rollups and API figures included', async () => {
     const { brokers, store } = bed
-    const topic = uniqueName('e2e')
+    const { topic } = await bed.newTopic('e2e', PARTITIONS)
     const groupId = uniqueName('e2e-group')
-    bed.topics.push(topic, `${topic}.dlq`)
-    await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(SCALE, 11)
     await produceEvents(kafka, topic, PARTITIONS, events)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sleep } from '../retry.ts'
-import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil } from './broker.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {
   chunksOf,
@@ -27,10 +27,8 @@ const bed = useKafkaTestBed('rebalance')
 describe('Kafka ingest through rebalances', () => {
   it('stores every event exactly once while consumers join and leave the group', async () => {
     const { brokers, store } = bed
-    const topic = uniqueName('rebalance')
+    const { topic } = await bed.newTopic('rebalance', PARTITIONS)
     const groupId = uniqueName('rebalance-group')
-    bed.topics.push(topic, `${topic}.dlq`)
-    await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(SCALE, 61)
     const start = (name: string) =>

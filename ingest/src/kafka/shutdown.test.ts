@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil } from './broker.ts'
 import {
   committedTotal,
   expectExact,
@@ -20,10 +20,8 @@ const bed = useKafkaTestBed('shutdown')
 describe('Kafka ingest graceful shutdown', () => {
   it('stores and commits what it fetched, and a restart reads only what was not stored', async () => {
     const { brokers, store } = bed
-    const topic = uniqueName('shutdown')
+    const { topic } = await bed.newTopic('shutdown', PARTITIONS)
     const groupId = uniqueName('shutdown-group')
-    bed.topics.push(topic, `${topic}.dlq`)
-    await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.0001, 71)
     await produceEvents(kafka, topic, PARTITIONS, events)

@@ -10,7 +10,7 @@ import { type Store, StoreError } from '@trendlens/sql'
 import { describe, expect, it } from 'vitest'
 import type { WriterStore } from '../batch-writer.ts'
 import type { WireEvent } from '../event.ts'
-import { kafkaClient, pollUntil, recreateTopic } from './broker.ts'
+import { kafkaClient, pollUntil } from './broker.ts'
 import { DLQ_HEADERS, headerText } from './dead-letter.ts'
 import {
   committedTotal,
@@ -80,10 +80,8 @@ const bed = useKafkaTestBed('outage')
 describe('Kafka ingest during a store outage', () => {
   it('pauses, retries, resumes by itself and stores everything exactly once', async () => {
     const { brokers, store } = bed
-    const topic = uniqueName('outage')
+    const { topic } = await bed.newTopic('outage', PARTITIONS)
     const groupId = uniqueName('outage-group')
-    bed.topics.push(topic, `${topic}.dlq`)
-    await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.0001, 31, 'outage-')
     const flaky = new StoreWithFaults(store)
@@ -129,10 +127,7 @@ describe('Kafka ingest during a store outage', () => {
 
   it('splits a batch the store refuses, dead-letters the refused rows and stores the rest once', async () => {
     const { brokers, store } = bed
-    const topic = uniqueName('refused')
-    const dlqTopic = `${topic}.dlq`
-    bed.topics.push(topic, dlqTopic)
-    await recreateTopic(brokers, topic, 1)
+    const { topic, dlqTopic } = await bed.newTopic('refused', 1)
     const kafka = kafkaClient(brokers)
     const good = scenarioEvents(0.00003, 32, 'refused-')
     const refusedIds = ['bad-row-1', 'bad-row-2', 'bad-row-3']

@@ -12,7 +12,7 @@ import { validateEvent } from '../contract.ts'
 import type { WireEvent } from '../event.ts'
 import { createLogger, type Logger, silentLogger } from '../log.ts'
 import { IngestMetrics } from '../metrics.ts'
-import { deleteTopic, ensureBroker, kafkaClient, pollUntil } from './broker.ts'
+import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import { type BatchingSettings, type ConsumerTuning, type RunConsumerOptions, runConsumer } from './consumer.ts'
 import { eventProducer, publishChunks } from './produce.ts'
 
@@ -38,12 +38,25 @@ export interface KafkaTestBed {
   store: Store
   /** Topics a test created; they are deleted after the file's tests. */
   topics: string[]
+  /** A new, empty topic named after `prefix`; it and its dead-letter topic are deleted after the file's tests. */
+  newTopic(prefix: string, partitions: number): Promise<{ topic: string; dlqTopic: string }>
 }
 
 /** Registers the file's set-up and tear-down hooks; read the fields inside tests, once the hooks have run. */
 export function useKafkaTestBed(name: string): KafkaTestBed {
   let dispose: (() => Promise<void>) | undefined
-  const bed: KafkaTestBed = { brokers: [], store: undefined as unknown as Store, topics: [] }
+  const bed: KafkaTestBed = {
+    brokers: [],
+    store: undefined as unknown as Store,
+    topics: [],
+    async newTopic(prefix, partitions) {
+      const topic = uniqueName(prefix)
+      const dlqTopic = `${topic}.dlq`
+      bed.topics.push(topic, dlqTopic)
+      await recreateTopic(bed.brokers, topic, partitions)
+      return { topic, dlqTopic }
+    },
+  }
   beforeAll(async () => {
     bed.brokers = (await ensureBroker()).brokers
     const opened = await openTempStore(`trendlens-kafka-${name}-`)

@@ -27,8 +27,6 @@ const POLL_MS = 200
 export interface Product {
   url: string
   port: number
-  /** The API token the product requires (API_TOKEN), when started with one. */
-  token: string | undefined
   /** Headers that authorise a request to the running API. */
   headers: Record<string, string>
   /** GET a JSON route of the running API. */
@@ -248,5 +246,5 @@ export async function startProduct(options: { apiToken?: string } = {}): Promise
     await stop()
     throw error
   }
-  return { url, port, token: options.apiToken, headers, json, stop, output: () => output }
+  return { url, port, headers, json, stop, output: () => output }
 }

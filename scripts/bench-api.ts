@@ -238,8 +238,8 @@ async function rawVersusRollup(store: Store, size: number, report: Report) {
   type Row = { tag: string; ts?: number; bucket_ts?: number; views: number; discussions: number }
   const shape = (rows: Row[]) => JSON.stringify(rows.map((r) => [r.tag, r.ts ?? r.bucket_ts, r.views, r.discussions]))
   for (const [query, rollupName, rollupParams, rawName, rawParams] of cases) {
-    const rollupRows = await store.query<Row>(rollupName, rollupParams)
-    const rawRows = await store.query<Row>(rawName, rawParams)
+    const rollupRows = await store.query(rollupName, rollupParams)
+    const rawRows = await store.query(rawName, rawParams)
     if (shape(rollupRows) !== shape(rawRows)) throw new Error(`${query}: the rollup and raw answers differ`)
     const rollup = await median(() => store.query(rollupName, rollupParams), ITERATIONS)
     const raw = await median(() => store.query(rawName, rawParams), RAW_ITERATIONS)
@@ -390,7 +390,7 @@ function download(url: string): Promise<{ bytes: number; lines: number; seconds:
 async function exportAll(store: Store, metrics: IngestMetrics, size: number, report: Report) {
   const from = Date.parse('2025-01-01T00:00:00+08:00')
   const to = Date.parse('2025-02-01T00:00:00+08:00')
-  const [count] = await store.query<{ rows: number }>('api_events_count', {
+  const [count] = await store.query('api_events_count', {
     from,
     to,
     regions: [],
@@ -517,13 +517,13 @@ async function childLoad(): Promise<void> {
     if (existsSync(loadLog)) {
       loaded = JSON.parse(readFileSync(loadLog, 'utf8')) as typeof loaded
     } else {
-      const [before] = await store.query<{ events: number }>('api_events_range', {})
+      const [before] = await store.query('api_events_range', {})
       const started = performance.now()
       const rows = await load(store, Number(args.count) - (before?.events ?? 0), Number(args.batch))
       loaded = { rows, seconds: (performance.now() - started) / 1000 }
       writeFileSync(loadLog, JSON.stringify(loaded))
     }
-    const [span] = await store.query<{ events: number }>('api_events_range', {})
+    const [span] = await store.query('api_events_range', {})
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...loaded, total: span?.events ?? 0 })}\n`)
   } finally {
     await store.close()
@@ -535,7 +535,7 @@ async function childMeasure(): Promise<void> {
   const store = Store.open({ dataPath: String(args.data), requestTimeoutMs: 600_000 })
   const report: Report = { env: [], loads: [], latency: [], rawVsRollup: [], load: [], exports: [] }
   try {
-    const [engine] = await store.query<{ version: string }>('api_engine_version', {})
+    const [engine] = await store.query('api_engine_version', {})
     const metrics = new IngestMetrics('bench')
     log('export (first, in a fresh process)')
     await exportAll(store, metrics, size, report)

@@ -187,7 +187,7 @@ async function childRaw(data: ConsumeData): Promise<ConsumeResult> {
 async function childConsume(data: ConsumeData): Promise<ConsumeResult> {
   const { store, dispose } = await openTempStore('trendlens-bench-ingest-')
   try {
-    const [engine] = await store.query<{ version: string }>('api_engine_version', {})
+    const [engine] = await store.query('api_engine_version', {})
     const rssBaseline = process.memoryUsage().rss
     const memory = memorySampler()
     const abort = new AbortController()
@@ -218,7 +218,7 @@ async function childConsume(data: ConsumeData): Promise<ConsumeResult> {
     memory.stop()
     abort.abort()
     await Promise.all(runs)
-    const [totals] = await store.query<{ events: number; distinct_ids: number }>('events_totals', {})
+    const [totals] = await store.query('events_totals', {})
     const seconds = (finishedAt - startedAt) / 1000
     return {
       seconds,
@@ -339,7 +339,7 @@ async function childFreshness(data: { brokers: string[]; topic: string; fromMs: 
     let reportedAt = 0
     while (!stopping) {
       const to = Math.ceil((Date.now() + 120_000) / 60_000) * 60_000
-      const rows = await store.query<{ total_events: number }>('api_live_minutes', { from: data.fromMs, to })
+      const rows = await store.query('api_live_minutes', { from: data.fromMs, to })
       const count = rows.reduce((sum, r) => sum + r.total_events, 0)
       samples.push([Date.now(), count])
       if (Date.now() - reportedAt >= COUNT_REPORT_MS) {

@@ -13,12 +13,6 @@ export interface Annotation {
   hashtag: string
 }
 
-interface AnnotationVersion extends Annotation {
-  created_by: string
-  deleted: number
-  latest_version: number
-}
-
 /** The row as written to annotations_v1; times are epoch milliseconds. */
 interface AnnotationRow extends Annotation {
   created_by: string
@@ -31,7 +25,7 @@ interface AnnotationRow extends Annotation {
  * user who deleted them does not see them come back. Returns how many were written.
  */
 export async function seedAnnotations(store: Store): Promise<number> {
-  const [count] = await store.query<{ rows: number }>('api_annotations_count', {})
+  const [count] = await store.query('api_annotations_count', {})
   if ((count?.rows ?? 0) > 0) return 0
   const rows: AnnotationRow[] = STORY_ANNOTATIONS.map((note) => ({
     id: note.id,
@@ -47,7 +41,7 @@ export async function seedAnnotations(store: Store): Promise<number> {
 }
 
 export function listAnnotations(store: Store, range: TimeRange, signal: AbortSignal): Promise<Annotation[]> {
-  return store.query<Annotation>('api_annotations_list', { from: range.from, to: range.to }, { signal })
+  return store.query('api_annotations_list', { from: range.from, to: range.to }, { signal })
 }
 
 export async function createAnnotation(
@@ -61,7 +55,7 @@ export async function createAnnotation(
 
 /** Tombstones an annotation; false when there is no live annotation with this id. */
 export async function deleteAnnotation(store: Store, id: string, signal: AbortSignal): Promise<boolean> {
-  const [latest] = await store.query<AnnotationVersion>('api_annotation_get', { id }, { signal })
+  const [latest] = await store.query('api_annotation_get', { id }, { signal })
   if (!latest || latest.deleted === 1) return false
   // The tombstone must be the newest version even when the delete lands in the same millisecond as the write.
   const version = Math.max(Date.now(), latest.latest_version + 1)

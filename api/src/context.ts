@@ -94,7 +94,7 @@ export class ZoneNames {
   }
 
   private async load(): Promise<ReadonlyMap<string, string>> {
-    const rows = await this.store.query<{ time_zone: string }>('api_time_zones', {})
+    const rows = await this.store.query('api_time_zones', {})
     return new Map(rows.map((row) => [row.time_zone.toLowerCase(), row.time_zone]))
   }
 }

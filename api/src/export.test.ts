@@ -1,6 +1,6 @@
 /** CSV exports against the real engine: contents against the raw events, formula safety, file names, caps. */
 import type { WireEvent } from '@trendlens/ingest'
-import type { Lane, Store, StoredEvent } from '@trendlens/sql'
+import type { Store, StoredEvent } from '@trendlens/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCsv, restoreCell } from './csv.ts'
 import type { ErrorBody } from './errors.ts'
@@ -201,16 +201,12 @@ function recordingStore(failAt?: number) {
   const store = new Proxy(loaded.store, {
     get(target, property, receiver) {
       if (property !== 'queryText') return Reflect.get(target, property, receiver)
-      return (
-        name: string,
-        params: Record<string, unknown>,
-        format: 'CSV',
-        options: { signal?: AbortSignal; lane?: Lane } = {},
-      ) => {
+      const queryText: Store['queryText'] = (name, params, format, options = {}) => {
         if (options.signal) signals.push(options.signal)
         if (failAt !== undefined && signals.length === failAt) return Promise.reject(new Error('injected failure'))
         return target.queryText(name, params, format, options)
       }
+      return queryText
     },
   }) as Store
   return { store, signals }

@@ -1,4 +1,4 @@
-import type { Store, StoredEvent } from '@trendlens/sql'
+import type { QueryRow, Store, StoredEvent } from '@trendlens/sql'
 
 /** A run of consecutive offsets of one source partition, stored as one block. */
 export interface Batch {
@@ -18,11 +18,8 @@ export interface PreparedBatch extends Omit<Batch, 'events'> {
 /** What the write path needs from the store; a structural type so tests can put a double in front of a real one. */
 export type WriterStore = Pick<Store, 'appendRows' | 'insertEvents' | 'insertJsonLines' | 'queryOnWriter'>
 
-export interface LedgerEntry {
-  first_offset: number
-  last_offset: number
-  rows: number
-}
+/** One batch's boundaries as the ledger holds them. */
+export type LedgerEntry = QueryRow<'ingest_ledger_since'>
 
 export function dedupToken(batch: Pick<Batch, 'source' | 'partition' | 'firstOffset' | 'lastOffset'>): string {
   return `${batch.source}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`
@@ -61,7 +58,7 @@ export class BatchWriter {
 
   /** Batches recorded for a partition whose last offset is at or after `fromOffset`, oldest first. */
   inDoubt(source: string, partition: number, fromOffset: number): Promise<LedgerEntry[]> {
-    return this.store.queryOnWriter<LedgerEntry>('ingest_ledger_since', {
+    return this.store.queryOnWriter('ingest_ledger_since', {
       source,
       partition,
       from_offset: fromOffset,
@@ -69,7 +66,7 @@ export class BatchWriter {
   }
 
   async last(source: string, partition: number): Promise<LedgerEntry | undefined> {
-    const rows = await this.store.queryOnWriter<LedgerEntry>('ingest_ledger_last', { source, partition })
+    const rows = await this.store.queryOnWriter('ingest_ledger_last', { source, partition })
     return rows[0]
   }
 }

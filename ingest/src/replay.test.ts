@@ -1,4 +1,4 @@
-import type { Store } from '@trendlens/sql'
+import type { QueryRow, Store } from '@trendlens/sql'
 import { openTempStore } from '@trendlens/sql/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BatchWriter, dedupToken } from './batch-writer.ts'
@@ -24,13 +24,6 @@ function* stream(): Generator<WireEvent[]> {
   }
 }
 
-interface Totals {
-  events: number
-  distinct_ids: number
-  tag_rollup_15m: number
-  region_rollup_1m: number
-}
-
 let store: Store
 let dispose: () => Promise<void>
 beforeAll(async () => {
@@ -38,8 +31,10 @@ beforeAll(async () => {
 })
 afterAll(async () => dispose())
 
-async function totals(): Promise<Totals> {
-  return (await store.query<Totals>('events_totals', {}))[0] as Totals
+async function totals(): Promise<QueryRow<'events_totals'>> {
+  const [row] = await store.query('events_totals', {})
+  if (!row) throw new Error('events_totals returned no row')
+  return row
 }
 
 function replay(source: string, signal = new AbortController().signal, batchRows = 100) {

@@ -1,4 +1,15 @@
+export type { QueryCatalogue } from './catalogue.ts'
 export { StoreError, type StoreErrorKind } from './errors.ts'
 export { type ClusterOptions, forCluster, loadMigrations, type MigrationResult, migrate } from './migrate.ts'
 export { loadQueries, type NamedQuery } from './queries.ts'
-export { type Lane, Store, type StoreBackend, type StoredEvent, type StoreOptions } from './store.ts'
+export {
+  type ExactParams,
+  type Lane,
+  type QueryName,
+  type QueryParams,
+  type QueryRow,
+  Store,
+  type StoreBackend,
+  type StoredEvent,
+  type StoreOptions,
+} from './store.ts'

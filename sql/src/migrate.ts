@@ -69,10 +69,7 @@ export async function migrate(store: Store, cluster?: ClusterOptions): Promise<M
     `CREATE TABLE IF NOT EXISTS schema_migrations${onCluster} (version UInt32, name String, checksum String, ` +
       `applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ${engine} ORDER BY version`,
   )
-  const done = await store.queryOnWriter<{ version: number; checksum: string; name: string }>(
-    'schema_migrations_applied',
-    {},
-  )
+  const done = await store.queryOnWriter('schema_migrations_applied', {})
   const doneByVersion = new Map(done.map((row) => [row.version, row]))
   const result: MigrationResult = { applied: [], skipped: [] }
   for (const migration of loadMigrations()) {

@@ -1,51 +1,202 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+/** A typed column or parameter: its name, its ClickHouse type, and the header's note on it (without parentheses). */
+export interface Column {
+  name: string
+  type: string
+  note: string
+}
+
 /**
- * Named queries live in sql/queries/<name>.sql, one per file. Every value is a typed server-side parameter
- * `{name:Type}`; the loader records which parameters a query takes so a call that misses one fails before it
- * reaches the engine.
+ * Named queries live in sql/queries/<role>/<name>.sql, one per file, names unique across folders. Every value is a
+ * typed server-side parameter `{name:Type}`. The header declares the parameters (`-- params:`) and the output
+ * columns (`-- row:`); the loader checks the declared parameters against the ones the SQL uses, so a header cannot
+ * drift from its query, and a call that misses one fails before it reaches the engine.
  */
 export interface NamedQuery {
   name: string
+  /** The file, relative to the queries folder (`api/api_tag_top.sql`). */
+  file: string
+  /** The header's prose before the declarations. */
+  description: string
   sql: string
-  params: ReadonlyMap<string, string>
+  params: ReadonlyMap<string, Column>
+  /** Undefined until the `-- row:` line is written; the catalogue refuses such a query. */
+  row: readonly Column[] | undefined
 }
 
-const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'queries')
+export const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'queries')
 const PARAM_PATTERN = /\{([A-Za-z_][A-Za-z0-9_]*):([^}]+)\}/g
+const DECLARATION = /^--\s(params|row):\s*(.*)$/
+const CONTINUATION = /^--\s{2,}(\S.*)$/
 
-export function parseQuery(name: string, sql: string): NamedQuery {
-  const params = new Map<string, string>()
-  for (const match of sql.matchAll(PARAM_PATTERN)) {
-    const [, param, type] = match as unknown as [string, string, string]
-    const known = params.get(param)
-    if (known !== undefined && known !== type) {
-      throw new Error(`query ${name}: parameter ${param} is declared as both ${known} and ${type}`)
-    }
-    params.set(param, type)
+export function parseQuery(name: string, text: string, file = `${name}.sql`): NamedQuery {
+  const fail = (message: string): never => {
+    throw new Error(`query ${name} (${file}): ${message}`)
   }
-  return { name, sql: sql.trim().replace(/;\s*$/, ''), params }
+  const header = readHeader(text)
+  if (header.params === undefined) fail('the header needs a "-- params:" line ("-- params: none" when it takes none)')
+  const declared = header.params === 'none' ? [] : parseColumns(header.params ?? '', fail)
+  const row = header.row === undefined ? undefined : parseColumns(header.row, fail)
+
+  const used = new Map<string, string>()
+  for (const match of text.matchAll(PARAM_PATTERN)) {
+    const [, param, type] = match as unknown as [string, string, string]
+    const known = used.get(param)
+    if (known !== undefined && known !== type) fail(`parameter ${param} is used as both ${known} and ${type}`)
+    used.set(param, type)
+  }
+  const params = new Map<string, Column>()
+  for (const column of declared) {
+    const type = used.get(column.name)
+    if (type === undefined) fail(`the header declares ${column.name}, which the SQL does not use`)
+    if (type !== column.type) fail(`the header declares ${column.name} ${column.type}, the SQL uses ${type}`)
+    params.set(column.name, column)
+  }
+  const undeclared = [...used.keys()].filter((param) => !params.has(param))
+  if (undeclared.length > 0) fail(`the header does not declare ${undeclared.join(', ')}`)
+  const names = (row ?? []).map((column) => column.name)
+  const repeated = names.filter((column, i) => names.indexOf(column) !== i)
+  if (repeated.length > 0) fail(`the row declares ${repeated.join(', ')} twice`)
+
+  return { name, file, description: header.description, sql: text.trim().replace(/;\s*$/, ''), params, row }
 }
 
+/** Every query under `dir`, by name; a name used twice (in two folders) is refused. */
 export function loadQueries(dir: string = QUERIES_DIR): ReadonlyMap<string, NamedQuery> {
   const queries = new Map<string, NamedQuery>()
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
-    const name = basename(file, '.sql')
-    queries.set(name, parseQuery(name, readFileSync(join(dir, file), 'utf8')))
+  for (const path of sqlFiles(dir)) {
+    const name = basename(path, '.sql')
+    const file = relative(dir, path)
+    const other = queries.get(name)
+    if (other) throw new Error(`query ${name} is defined twice: ${other.file} and ${file}`)
+    queries.set(name, parseQuery(name, readFileSync(path, 'utf8'), file))
   }
   return queries
 }
 
+/** The same check the type checker makes, at run time: every parameter given, none unknown, each of its kind. */
 export function checkParams(query: NamedQuery, values: Record<string, unknown>): void {
   const missing = [...query.params.keys()].filter((p) => values[p] === undefined)
   const unknown = Object.keys(values).filter((p) => !query.params.has(p))
-  if (missing.length > 0 || unknown.length > 0) {
-    throw new Error(
-      `query ${query.name}: ${missing.length ? `missing parameters ${missing.join(', ')}` : ''}${
-        missing.length && unknown.length ? '; ' : ''
-      }${unknown.length ? `unknown parameters ${unknown.join(', ')}` : ''}`,
-    )
+  const mistyped = [...query.params.values()]
+    .filter((param) => values[param.name] !== undefined && !fitsType(values[param.name], param.type))
+    .map((param) => `${param.name} (${param.type})`)
+  const problems = [
+    missing.length ? `missing parameters ${missing.join(', ')}` : '',
+    unknown.length ? `unknown parameters ${unknown.join(', ')}` : '',
+    mistyped.length ? `parameters of the wrong type ${mistyped.join(', ')}` : '',
+  ].filter(Boolean)
+  if (problems.length > 0) throw new Error(`query ${query.name}: ${problems.join('; ')}`)
+}
+
+/** Whether a value can be sent as a parameter of this type; types it does not know are left to the engine. */
+function fitsType(value: unknown, type: string): boolean {
+  const array = /^Array\((.*)\)$/.exec(type)
+  if (array) return Array.isArray(value) && value.every((item) => fitsType(item, array[1] as string))
+  if (/^U?Int\d+$/.test(type))
+    return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'
+  if (/^Float\d+$/.test(type)) return typeof value === 'number'
+  if (type === 'String') return typeof value === 'string'
+  return true
+}
+
+function sqlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) return sqlFiles(path)
+      return entry.name.endsWith('.sql') ? [path] : []
+    })
+}
+
+/** The leading comment block: prose, then `-- params:` and `-- row:` lines, each continued on indented lines. */
+function readHeader(text: string): { description: string; params?: string; row?: string } {
+  const prose: string[] = []
+  const declarations: Partial<Record<'params' | 'row', string>> = {}
+  let current: 'params' | 'row' | undefined
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('--')) break
+    const declaration = DECLARATION.exec(line)
+    const continuation = CONTINUATION.exec(line)
+    if (declaration) {
+      current = declaration[1] as 'params' | 'row'
+      declarations[current] = (declaration[2] ?? '').trim()
+    } else if (continuation && current) {
+      declarations[current] = `${declarations[current]} ${continuation[1]}`
+    } else {
+      current = undefined
+      if (declarations.params === undefined && declarations.row === undefined) prose.push(line.replace(/^--\s?/, ''))
+    }
   }
+  return { description: prose.join(' ').trim(), ...declarations }
+}
+
+/**
+ * `name Type (note), name Type, …`: a type is a word with its own parentheses right after it (`Array(String)`,
+ * `Enum8('a' = 1)`); a note is a parenthesised remark after a space.
+ */
+function parseColumns(list: string, fail: (message: string) => never): Column[] {
+  const columns = splitTopLevel(list, ',').map((item) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s+([A-Za-z][A-Za-z0-9_]*)(.*)$/.exec(item.trim())
+    if (!match) return fail(`cannot read "${item.trim()}" as "name Type"`)
+    const [, name, word, rest] = match as unknown as [string, string, string, string]
+    let type = word
+    let remainder = rest
+    if (remainder.startsWith('(')) {
+      const end = closingParen(remainder)
+      if (end < 0) return fail(`unbalanced parentheses in "${item.trim()}"`)
+      type += remainder.slice(0, end + 1)
+      remainder = remainder.slice(end + 1)
+    }
+    remainder = remainder.trim()
+    if (remainder !== '' && !(remainder.startsWith('(') && closingParen(remainder) === remainder.length - 1)) {
+      return fail(`"${remainder}" after ${name} ${type} is neither a type nor a parenthesised note`)
+    }
+    return { name, type, note: remainder.slice(1, -1).trim() }
+  })
+  // `from Int64, to Int64 (epoch ms)`: a note speaks for the run of same-typed columns before it that have none.
+  for (let i = columns.length - 2; i >= 0; i--) {
+    const column = columns[i] as Column
+    const next = columns[i + 1] as Column
+    if (column.note === '' && column.type === next.type) column.note = next.note
+  }
+  return columns
+}
+
+function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let quoted = false
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (char === "'") quoted = !quoted
+    else if (quoted) continue
+    else if (char === '(') depth++
+    else if (char === ')') depth--
+    else if (char === separator && depth === 0) {
+      parts.push(text.slice(start, i))
+      start = i + 1
+    }
+  }
+  parts.push(text.slice(start))
+  return parts.filter((part) => part.trim() !== '')
+}
+
+/** The index of the parenthesis closing the one at index 0, quotes respected; -1 when unbalanced. */
+function closingParen(text: string): number {
+  let depth = 0
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (char === "'") quoted = !quoted
+    else if (quoted) continue
+    else if (char === '(') depth++
+    else if (char === ')' && --depth === 0) return i
+  }
+  return -1
 }

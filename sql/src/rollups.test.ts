@@ -160,19 +160,13 @@ describe.each(ZONES)('rollups in %s', (zone) => {
       }
 
       const params = { from, to, tz: zone, step }
-      const tagRows = await store.query<{ t: number; hashtag: string; type: string; country: string; events: number }>(
-        'rollup_tag_buckets',
-        params,
-      )
+      const tagRows = await store.query('rollup_tag_buckets', params)
       const actualTags = new Map(
         tagRows.map((r) => [`${returnedKey(r.t, zone, step)}|${r.hashtag}|${r.type}|${r.country}`, r.events]),
       )
       expect(actualTags).toEqual(expectedTags)
 
-      const regionRows = await store.query<{ t: number; country: string; events: number; users: number }>(
-        'rollup_region_buckets',
-        params,
-      )
+      const regionRows = await store.query('rollup_region_buckets', params)
       const actualRegions = new Map(
         regionRows.map((r) => [`${returnedKey(r.t, zone, step)}|${r.country}`, { events: r.events, users: r.users }]),
       )

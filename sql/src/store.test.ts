@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StoreError } from './errors.ts'
 import { loadMigrations, migrate } from './migrate.ts'
-import type { Store, StoredEvent } from './store.ts'
+import type { QueryRow, Store, StoredEvent } from './store.ts'
 import { openTempStore } from './testing.ts'
 
 let store: Store
@@ -12,20 +12,10 @@ beforeAll(async () => {
 })
 afterAll(async () => dispose())
 
-interface Totals {
-  events: number
-  distinct_ids: number
-  tag_mentions: number
-  tag_rollup_15m: number
-  tag_rollup_1m: number
-  tag_totals_15m: number
-  region_rollup_15m: number
-  region_rollup_1m: number
-}
-
-async function totals(): Promise<Totals> {
-  const [row] = await store.query<Totals>('events_totals', {})
-  return row as Totals
+async function totals(): Promise<QueryRow<'events_totals'>> {
+  const [row] = await store.query('events_totals', {})
+  if (!row) throw new Error('events_totals returned no row')
+  return row
 }
 
 function event(i: number, overrides: Partial<StoredEvent> = {}): StoredEvent {
@@ -55,7 +45,7 @@ describe('insertEvents', () => {
   it('stores UTC milliseconds exactly and reads them back', async () => {
     const ts = Date.parse('2025-01-14T11:21:00.123Z')
     await store.insertEvents([event(0, { id: 'exact-ts', ts })], 'test:ts:0-0')
-    const rows = await store.query<{ ts: number }>('events_by_id', { id: 'exact-ts' })
+    const rows = await store.query('events_by_id', { id: 'exact-ts' })
     expect(rows).toEqual([{ ts }])
   })
 
@@ -91,9 +81,21 @@ describe('named queries', () => {
     expect((await totals()).events).toBeGreaterThan(0)
   })
 
-  it('refuse a call with a missing or unknown parameter before it reaches the engine', async () => {
+  // Each of these calls fails the type check too (the expect-error lines): the run-time check is for callers the
+  // compiler cannot see, such as names and parameters built from data.
+  it('refuse a call with a missing, unknown or mistyped parameter before it reaches the engine', async () => {
+    // @ts-expect-error: id is missing
     await expect(store.query('events_by_id', {})).rejects.toThrow(/missing parameters id/)
+    // @ts-expect-error: events_by_id takes no parameter `extra`
     await expect(store.query('events_by_id', { id: 'x', extra: 1 })).rejects.toThrow(/unknown parameters extra/)
+    // @ts-expect-error: id is a String
+    await expect(store.query('events_by_id', { id: 1 })).rejects.toThrow(/wrong type id \(String\)/)
+    const params = { from: 0, to: 1.5, tz: 'UTC', step: 'hour' }
+    const withExtra = { ...params, extra: true }
+    // @ts-expect-error: an object built before the call is held to the query's parameters as well
+    await expect(store.query('rollup_tag_buckets', withExtra)).rejects.toThrow(/unknown parameters extra/)
+    await expect(store.query('rollup_tag_buckets', params)).rejects.toThrow(/wrong type to \(Int64\)/)
+    // @ts-expect-error: no such query
     await expect(store.query('no_such_query', {})).rejects.toThrow(/unknown query/)
   })
 

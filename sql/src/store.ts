@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client'
 import { type ChdbConnection, createChdbConnection } from 'chdb/connection'
+import type { QueryCatalogue } from './catalogue.ts'
 import { toStoreError } from './errors.ts'
 import { checkParams, loadQueries, type NamedQuery } from './queries.ts'
 
@@ -32,6 +33,18 @@ export interface StoredEvent {
   country: string
   lang: string
 }
+
+export type QueryName = keyof QueryCatalogue
+export type QueryParams<Name extends QueryName> = QueryCatalogue[Name]['params']
+export type QueryRow<Name extends QueryName> = QueryCatalogue[Name]['row']
+
+type KeysOfAny<T> = T extends unknown ? keyof T : never
+/**
+ * The parameters a call passes, held to exactly the query's: a key the query does not take is an error even when
+ * the object was built before the call (where TypeScript's excess-property check does not reach).
+ */
+export type ExactParams<Name extends QueryName, Given> = Given &
+  Record<Exclude<keyof Given, KeysOfAny<QueryParams<Name>>>, never>
 
 const DEDUP_TOKEN_PATTERN = /^[A-Za-z0-9_.:=\-/]{1,256}$/
 
@@ -69,12 +82,16 @@ export class Store {
     return [...this.queries.keys()]
   }
 
-  /** Runs a named query from sql/queries with typed parameters; rows come back as JSON objects. */
-  async query<Row>(
-    name: string,
-    params: Record<string, unknown>,
+  /**
+   * Runs a named query from sql/queries with typed parameters; rows come back as JSON objects. Name, parameters and
+   * row type come from the query catalogue, so a wrong call fails the type check; the parameters are checked again
+   * here, for callers the compiler cannot see.
+   */
+  async query<Name extends QueryName, Given extends QueryParams<Name>>(
+    name: Name,
+    params: ExactParams<Name, Given>,
     options: { signal?: AbortSignal; lane?: Lane } = {},
-  ): Promise<Row[]> {
+  ): Promise<QueryRow<Name>[]> {
     const query = this.namedQuery(name, params)
     const client = options.lane === 'bulk' ? this.bulk : this.interactive
     try {
@@ -84,16 +101,16 @@ export class Store {
         format: 'JSONEachRow',
         abort_signal: options.signal,
       })
-      return await result.json<Row>()
+      return await result.json<QueryRow<Name>>()
     } catch (error) {
       throw toStoreError(error, options.signal)
     }
   }
 
   /** Runs a named query and returns its output in a text format (CSVWithNames, TSV…) as one string. */
-  async queryText(
-    name: string,
-    params: Record<string, unknown>,
+  async queryText<Name extends QueryName, Given extends QueryParams<Name>>(
+    name: Name,
+    params: ExactParams<Name, Given>,
     format: 'CSVWithNames' | 'CSV' | 'JSONEachRow',
     options: { signal?: AbortSignal; lane?: Lane } = {},
   ): Promise<string> {
@@ -151,11 +168,25 @@ export class Store {
   }
 
   /** Runs a named query on the writer connection (for the ingest's bookkeeping reads and DDL-free writes). */
-  async queryOnWriter<Row>(name: string, params: Record<string, unknown>): Promise<Row[]> {
+  async queryOnWriter<Name extends QueryName, Given extends QueryParams<Name>>(
+    name: Name,
+    params: ExactParams<Name, Given>,
+  ): Promise<QueryRow<Name>[]> {
     const query = this.namedQuery(name, params)
     try {
       const result = await this.writer.query({ query: query.sql, query_params: params, format: 'JSONEachRow' })
-      return await result.json<Row>()
+      return await result.json<QueryRow<Name>>()
+    } catch (error) {
+      throw toStoreError(error)
+    }
+  }
+
+  /** The output columns (name and engine type) of a SELECT, as the engine reports them when it runs it. */
+  async outputColumns(sql: string, params: Record<string, unknown>): Promise<{ name: string; type: string }[]> {
+    try {
+      const result = await this.writer.query({ query: sql, query_params: params, format: 'JSON' })
+      const body = await result.json<unknown>()
+      return body.meta ?? []
     } catch (error) {
       throw toStoreError(error)
     }
@@ -179,10 +210,10 @@ export class Store {
     await Promise.allSettled([this.interactive.close(), this.bulk.close(), this.writer.close()])
   }
 
-  private namedQuery(name: string, params: Record<string, unknown>): NamedQuery {
+  private namedQuery(name: string, params: object): NamedQuery {
     const query = this.queries.get(name)
     if (!query) throw new Error(`unknown query ${name}`)
-    checkParams(query, params)
+    checkParams(query, params as Record<string, unknown>)
     return query
   }
 

@@ -42,22 +42,16 @@ export async function loadGrowth(services: Services, query: GrowthQuery, now: nu
     // Without a region filter the region-less totals answer the 15-minute questions.
     const allRegions = regions.length === 0
     const beforeParams = { tags, quarter_before: bucketStart(range.from, '15m', zone), before: range.from }
-    const before = await store.query<{ tag: string; views: number; discussions: number }>(
-      allRegions ? 'api_tag_totals_before_all' : 'api_tag_totals_before',
-      allRegions ? beforeParams : { ...beforeParams, regions },
-      { signal },
-    )
+    const before = allRegions
+      ? await store.query('api_tag_totals_before_all', beforeParams, { signal })
+      : await store.query('api_tag_totals_before', { ...beforeParams, regions }, { signal })
     const seriesParams = { tags, from: range.from, to: range.to, tz: zone, step: granularity }
     const rows =
       granularity === 'minute'
-        ? await store.query<SeriesRow>(
-            'api_tag_series_1m',
-            { tags, from: range.from, to: range.to, regions },
-            { signal },
-          )
+        ? await store.query('api_tag_series_1m', { tags, from: range.from, to: range.to, regions }, { signal })
         : allRegions
-          ? await store.query<SeriesRow>('api_tag_series_15m_all', seriesParams, { signal })
-          : await store.query<SeriesRow>('api_tag_series_15m', { ...seriesParams, regions }, { signal })
+          ? await store.query('api_tag_series_15m_all', seriesParams, { signal })
+          : await store.query('api_tag_series_15m', { ...seriesParams, regions }, { signal })
     const labels = buckets.map((ts) => localIso(ts, zone))
     const series = tags.map((tag) => {
       const byBucket = new Map(rows.filter((row) => row.tag === tag).map((row) => [row.ts, row]))
@@ -76,13 +70,6 @@ export async function loadGrowth(services: Services, query: GrowthQuery, now: nu
     })
     return { granularity, tz: zone, range: rangeInfo(range, zone), series }
   })
-}
-
-interface SeriesRow {
-  tag: string
-  ts: number
-  views: number
-  discussions: number
 }
 
 /** The first bucket whose cumulative count reaches each threshold not already passed before the range. */
@@ -120,11 +107,11 @@ export async function loadTop(services: Services, query: TopQuery, now: number):
   const regions = query.region ?? []
   const params = { from: range.from, to: range.to, by: query.by, limit: query.limit }
   return cached(services, ['top', params, regions], async (signal) => {
-    const rows = await services.deps.store.query<TopTags['rows'][number]>(
-      regions.length === 0 ? 'api_tag_top_all' : 'api_tag_top',
-      regions.length === 0 ? params : { ...params, regions },
-      { signal },
-    )
+    const { store } = services.deps
+    const rows =
+      regions.length === 0
+        ? await store.query('api_tag_top_all', params, { signal })
+        : await store.query('api_tag_top', { ...params, regions }, { signal })
     return { tz: zone, range: rangeInfo(range, zone), by: query.by, rows }
   })
 }
@@ -187,20 +174,11 @@ export async function loadTrending(services: Services, query: TrendingQuery, now
   }
   const regions = query.region ?? []
   return cached(services, ['trending', params, regions], async (signal) => {
-    const rows = await services.deps.store.query<{
-      tag: string
-      recent: number
-      baseline: number
-      views: number
-      recent_rate: number
-      baseline_rate: number
-      is_new: number
-      multiple: number
-    }>(
-      regions.length === 0 ? 'api_tag_trending_all' : 'api_tag_trending',
-      regions.length === 0 ? params : { ...params, regions },
-      { signal },
-    )
+    const { store } = services.deps
+    const rows =
+      regions.length === 0
+        ? await store.query('api_tag_trending_all', params, { signal })
+        : await store.query('api_tag_trending', { ...params, regions }, { signal })
     return {
       tz: zone,
       by: query.by,

@@ -21,18 +21,10 @@ export interface LiveTick {
   ingest: IngestSnapshot
 }
 
-interface MinuteRow {
-  ts: number
-  views: number
-  discussions: number
-  total_events: number
-  active_users: number
-}
-
 export async function liveTick(services: Services, zone: string, now: number, signal: AbortSignal): Promise<LiveTick> {
   const currentStart = Math.floor(now / MINUTE_MS) * MINUTE_MS
   const completeStart = currentStart - MINUTE_MS
-  const rows = await services.deps.store.query<MinuteRow>(
+  const rows = await services.deps.store.query(
     'api_live_minutes',
     { from: completeStart, to: currentStart + MINUTE_MS },
     { signal },

@@ -21,16 +21,6 @@ export interface Overview {
   change: Record<keyof Kpis, number | null>
 }
 
-interface KpiRow {
-  period: 'current' | 'previous'
-  views: number
-  discussions: number
-  total_events: number
-  located_events: number
-  foreign_events: number
-  active_users: number
-}
-
 export async function loadOverview(services: Services, query: OverviewQuery, now: number): Promise<Overview> {
   const { zone, range } = await quarterScope(services, query, now)
   const regions = query.region ?? []
@@ -38,8 +28,8 @@ export async function loadOverview(services: Services, query: OverviewQuery, now
   const params = { previous_from: previousFrom, from: range.from, to: range.to, regions }
   return cached(services, ['overview', params, zone], async (signal) => {
     const { store } = services.deps
-    const kpiRows = await store.query<KpiRow>('api_overview_kpis', params, { signal })
-    const newUserRows = await store.query<{ period: string; new_users: number }>('api_overview_new_users', params, {
+    const kpiRows = await store.query('api_overview_kpis', params, { signal })
+    const newUserRows = await store.query('api_overview_new_users', params, {
       signal,
     })
     const kpis = (period: 'current' | 'previous'): Kpis => {

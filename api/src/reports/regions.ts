@@ -36,20 +36,12 @@ export interface RegionSplit {
   crossovers: Crossover[]
 }
 
-interface SeriesRow {
-  ts: number
-  key: string
-  is_total: number
-  events: number
-  users: number
-}
-
 export async function loadSplit(services: Services, query: SplitQuery, now: number): Promise<RegionSplit> {
   const { zone, range, granularity, buckets } = await seriesScope(services, query, now)
   const filters = { regions: query.region ?? [], types: query.type ?? [], level: query.level, metric: query.metric }
   return cached(services, ['split', filters, query.top, zone, granularity, range], async (signal) => {
     const { store } = services.deps
-    const top = await store.query<{ key: string }>(
+    const top = await store.query(
       'api_region_top',
       { from: range.from, to: range.to, ...filters, limit: query.top },
       { signal },
@@ -57,20 +49,20 @@ export async function loadSplit(services: Services, query: SplitQuery, now: numb
     const keys = top.map((row) => row.key)
     const rows =
       granularity === 'minute'
-        ? await store.query<SeriesRow>(
+        ? await store.query(
             'api_region_series_1m',
             { from: range.from, to: range.to, ...filters, keys },
             {
               signal,
             },
           )
-        : await store.query<SeriesRow>(
+        : await store.query(
             'api_region_series_15m',
             { from: range.from, to: range.to, tz: zone, step: granularity, ...filters, keys },
             { signal },
           )
     const regions = [...keys, OTHER]
-    const pick = (row: SeriesRow) => (query.metric === 'users' ? row.users : row.events)
+    const pick = (row: { users: number; events: number }) => (query.metric === 'users' ? row.users : row.events)
     const byBucket = new Map<number, { total: number; values: Map<string, number> }>()
     for (const row of rows) {
       let bucket = byBucket.get(row.ts)
@@ -172,15 +164,6 @@ export interface Heatmap {
   cells: HeatmapCell[]
 }
 
-interface HeatmapRow {
-  day: string
-  hour: number
-  value_events: number
-  total_events: number
-  value_users: number
-  total_users: number
-}
-
 export async function loadHeatmap(services: Services, query: HeatmapQuery, now: number): Promise<Heatmap> {
   const zone = await resolveZone(services, query.tz)
   const range = alignRange(requestedRange(query, zone, now), 'hour', zone)
@@ -200,7 +183,7 @@ export async function loadHeatmap(services: Services, query: HeatmapQuery, now: 
     metric: query.metric,
   }
   return cached(services, ['heatmap', params], async (signal) => {
-    const rows = await services.deps.store.query<HeatmapRow>('api_region_heatmap', params, { signal })
+    const rows = await services.deps.store.query('api_region_heatmap', params, { signal })
     const byCell = new Map(rows.map((row) => [`${row.day} ${row.hour}`, row]))
     const cells: HeatmapCell[] = []
     const seen = new Set<string>()

@@ -121,7 +121,7 @@ async function eventsExport(services: Services, c: Context<AppEnv>, pageRows: nu
   const tags = combinedTags(query)
   const filters = { regions: query.region ?? [], types: query.type ?? [], tags }
   const clientGone = c.req.raw.signal
-  const [count] = await store.query<{ rows: number }>(
+  const [count] = await store.query(
     'api_events_count',
     { from: range.from, to: range.to, ...filters },
     { signal: c.get('signal'), lane: 'bulk' },

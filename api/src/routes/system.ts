@@ -36,11 +36,7 @@ export function metaRoutes(services: Services): Hono<AppEnv> {
   return new Hono<AppEnv>().get('/', async (c) => {
     const zone = services.deps.api.defaultTimeZone
     const meta = await cached(services, ['meta'], async (signal) => {
-      const [span] = await services.deps.store.query<{ events: number; first_ts: number; last_ts: number }>(
-        'api_events_range',
-        {},
-        { signal },
-      )
+      const [span] = await services.deps.store.query('api_events_range', {}, { signal })
       return metaBody(services, zone, span)
     })
     return reply(c, meta)

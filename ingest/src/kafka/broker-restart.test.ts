@@ -45,9 +45,7 @@ class SlowStore implements WriterStore {
     await sleep(INSERT_DELAY_MS)
     return this.store.insertJsonLines(...args)
   }
-  queryOnWriter<Row>(name: string, params: Record<string, unknown>): Promise<Row[]> {
-    return this.store.queryOnWriter<Row>(name, params)
-  }
+  queryOnWriter: Store['queryOnWriter'] = (name, params) => this.store.queryOnWriter(name, params)
 }
 
 let broker: LocalBroker

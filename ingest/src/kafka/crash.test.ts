@@ -160,7 +160,7 @@ describe('Kafka ingest worker killed with SIGKILL', () => {
       let recorded = 0
       let reformed = 0
       for (let partition = 0; partition < PARTITIONS; partition++) {
-        const ledger = await store.queryOnWriter<{ first_offset: number; last_offset: number }>('ingest_ledger_since', {
+        const ledger = await store.queryOnWriter('ingest_ledger_since', {
           source: `kafka:${topic}`,
           partition,
           from_offset: 0,

@@ -69,9 +69,9 @@ class StoreWithFaults implements WriterStore {
     return this.store.insertJsonLines(...args)
   }
 
-  async queryOnWriter<Row>(name: string, params: Record<string, unknown>): Promise<Row[]> {
+  queryOnWriter: Store['queryOnWriter'] = async (name, params) => {
     this.check()
-    return this.store.queryOnWriter<Row>(name, params)
+    return this.store.queryOnWriter(name, params)
   }
 }
 

@@ -3,7 +3,7 @@
  * reading the exactness figures from the store. Tests run against the real broker and a real (temporary) engine.
  */
 import { randomUUID } from 'node:crypto'
-import type { Store } from '@trendlens/sql'
+import type { QueryRow, Store } from '@trendlens/sql'
 import { openTempStore } from '@trendlens/sql/testing'
 import type { Kafka, KafkaMessage } from 'kafkajs'
 import { afterAll, beforeAll } from 'vitest'
@@ -16,16 +16,7 @@ import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from
 import { type BatchingSettings, type ConsumerTuning, type RunConsumerOptions, runConsumer } from './consumer.ts'
 import { eventProducer, publishChunks } from './produce.ts'
 
-export interface Totals {
-  events: number
-  distinct_ids: number
-  tag_mentions: number
-  tag_rollup_15m: number
-  tag_rollup_1m: number
-  tag_totals_15m: number
-  region_rollup_15m: number
-  region_rollup_1m: number
-}
+export type Totals = QueryRow<'events_totals'>
 
 /** A name no other test run uses: topics and groups are never shared between tests. */
 export function uniqueName(prefix: string): string {
@@ -131,7 +122,7 @@ export function expectedTagMentions(events: readonly WireEvent[]): number {
 }
 
 export async function totals(store: Pick<Store, 'query'>): Promise<Totals> {
-  const [row] = await store.query<Totals>('events_totals', {})
+  const [row] = await store.query('events_totals', {})
   if (!row) throw new Error('events_totals returned no row')
   return row
 }

@@ -1,0 +1,33 @@
+-- Events and active users per bucket per region key, from the 15-minute rollup, plus each bucket's total (the
+-- row whose is_total is 1). Keys outside the given top list are folded into 'other', so 'other' users are exact.
+-- params: from Int64, to Int64 (epoch ms, bucket-aligned), tz String, step String ('15m' | 'hour' | 'day'),
+--         regions Array(String), types Array(String) (empty: all), level String ('country' | 'province'),
+--         keys Array(String) (the regions shown), metric String ('users' | 'events')
+-- row: ts Int64, key String, is_total UInt64, events UInt64, users UInt64
+-- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
+-- day on which Lord Howe's clocks move by 30 minutes.
+SELECT
+    ts,
+    key,
+    grouping(key) AS is_total,
+    sum(events) AS events,
+    uniqExactMergeIf(users, {metric:String} = 'users') AS users
+FROM
+(
+    SELECT
+        multiIf(
+            {step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
+            {step:String} = 'hour', (toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)),
+            toUnixTimestamp(bucket)) * 1000 AS ts,
+        if(if({level:String} = 'province' AND country = 'CN', region, country) AS region_key IN {keys:Array(String)},
+            region_key, 'other') AS key,
+        events,
+        users
+    FROM region_activity_15m_v1
+    WHERE bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+      AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+      AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+      AND (empty({types:Array(String)}) OR toString(type) IN {types:Array(String)})
+)
+GROUP BY GROUPING SETS ((ts, key), (ts))
+ORDER BY ts, is_total, key

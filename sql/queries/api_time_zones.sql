@@ -1,3 +1,0 @@
--- Time zone names the engine knows, so a zone the API accepts is one every query can use.
--- params: none
-SELECT time_zone FROM system.time_zones

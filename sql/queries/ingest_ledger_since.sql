@@ -1,6 +1,0 @@
--- Batches of one source partition recorded at or after an offset: the in-doubt batches to re-form after a crash.
--- params: source String, partition UInt32, from_offset UInt64
-SELECT first_offset, last_offset, rows
-FROM ingest_ledger_v1
-WHERE source = {source:String} AND partition = {partition:UInt32} AND last_offset >= {from_offset:UInt64}
-ORDER BY first_offset

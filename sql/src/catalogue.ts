@@ -1,0 +1,596 @@
+// Generated from the headers of sql/queries/**/*.sql by `pnpm sql:catalogue`: edit those and run it again.
+// sql/src/catalogue.test.ts fails when this file is stale, or when a header says what the engine does not.
+
+/** Every named query: the parameters it takes and the row it returns. */
+export interface QueryCatalogue {
+  /** The newest version of one annotation, tombstone or not, with its version time (a delete must write a newer one). (`api/api_annotation_get.sql`) */
+  api_annotation_get: {
+    params: {
+      id: string
+    }
+    row: {
+      id: string
+      ts: number
+      title: string
+      body: string
+      hashtag: string
+      created_by: string
+      deleted: number
+      latest_version: number
+    }
+  }
+  /** How many annotation rows exist at all (tombstones included): seeding runs only on an empty table. (`api/api_annotations_count.sql`) */
+  api_annotations_count: {
+    params: Record<string, never>
+    row: {
+      rows: number
+    }
+  }
+  /** Live annotations (newest version of each id, tombstones dropped) dated in [from, to). (`api/api_annotations_list.sql`) */
+  api_annotations_list: {
+    params: {
+      /** epoch ms */
+      from: number
+      /** epoch ms */
+      to: number
+    }
+    row: {
+      id: string
+      ts: number
+      title: string
+      body: string
+      hashtag: string
+    }
+  }
+  /** The engine's version, for diagnostics and benchmark reports. (`api/api_engine_version.sql`) */
+  api_engine_version: {
+    params: Record<string, never>
+    row: {
+      version: string
+    }
+  }
+  /** Raw events an export of [from, to) with these filters would write: counted before streaming, for the row cap. (`api/api_events_count.sql`) */
+  api_events_count: {
+    params: {
+      /** epoch ms */
+      from: number
+      /** epoch ms */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+      /** empty: all */
+      types: readonly string[]
+      /** empty: all */
+      tags: readonly string[]
+    }
+    row: {
+      rows: number
+    }
+  }
+  /** One page of a raw events export as CSV rows, in (ts, id) order after the keyset cursor (after_ts, after_id). Times are local ISO 8601 with the zone's offset; text cells a spreadsheet would run as a formula (leading = + - @ tab CR) and cells starting with the apostrophe used for that are prefixed with an apostrophe. Column order is the export's header: t, ts, id, type, user_id, note_id, hashtags, region, country, lang. (`api/api_events_page.sql`) */
+  api_events_page: {
+    params: {
+      /** epoch ms */
+      from: number
+      /** epoch ms */
+      to: number
+      /** epoch ms; from - 1 for the first page */
+      after_ts: number
+      /** '' for the first page */
+      after_id: string
+      tz: string
+      /** empty: all */
+      regions: readonly string[]
+      /** empty: all */
+      types: readonly string[]
+      /** empty: all */
+      tags: readonly string[]
+      limit: number
+    }
+    row: {
+      t: string
+      ts_ms: number
+      id_cell: string
+      type_cell: string
+      user_cell: string
+      note_cell: string
+      hashtags_cell: string
+      region: string
+      country: string
+      lang: string
+    }
+  }
+  /** The time span of the stored events and their number, for the dashboard's default range. (`api/api_events_range.sql`) */
+  api_events_range: {
+    params: Record<string, never>
+    row: {
+      events: number
+      first_ts: number
+      last_ts: number
+    }
+  }
+  /** Views, discussions, events and active users per minute for the newest minutes, from the 1-minute rollup. (`api/api_live_minutes.sql`) */
+  api_live_minutes: {
+    params: {
+      /** epoch ms, whole minutes */
+      from: number
+      /** epoch ms, whole minutes */
+      to: number
+    }
+    row: {
+      ts: number
+      views: number
+      discussions: number
+      total_events: number
+      active_users: number
+    }
+  }
+  /** Overview figures of the current period [from, to) and the previous one [previous_from, from), from the 15-minute rollup. Foreign events come from a known country other than CN; events without a region are neither. (`api/api_overview_kpis.sql`) */
+  api_overview_kpis: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      previous_from: number
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+    }
+    row: {
+      period: string
+      views: number
+      discussions: number
+      total_events: number
+      located_events: number
+      foreign_events: number
+      active_users: number
+    }
+  }
+  /** New users per period: users whose first event falls in [previous_from, from) or [from, to). user_first_seen_v1 holds one partial row per insert until merges, so each candidate's rows are merged with min() first. A user's region is the one recorded with their earliest row. (`api/api_overview_new_users.sql`) */
+  api_overview_new_users: {
+    params: {
+      /** epoch ms */
+      previous_from: number
+      /** epoch ms */
+      from: number
+      /** epoch ms */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+    }
+    row: {
+      period: string
+      new_users: number
+    }
+  }
+  /** Hour-of-day by local day in a time zone: the chosen regions' events and active users, and every region's, from the 15-minute rollup. Grouping on the local (day, hour) merges the two 01:00 hours of a DST fall-back day. (`api/api_region_heatmap.sql`) */
+  api_region_heatmap: {
+    params: {
+      /** epoch ms, whole hours in tz */
+      from: number
+      /** epoch ms, whole hours in tz */
+      to: number
+      tz: string
+      /** empty: all */
+      regions: readonly string[]
+      /** empty: all */
+      types: readonly string[]
+      /** 'users' | 'events' */
+      metric: string
+    }
+    row: {
+      day: string
+      hour: number
+      ts: number
+      value_events: number
+      total_events: number
+      value_users: number
+      total_users: number
+    }
+  }
+  /** Events and active users per bucket per region key, from the 15-minute rollup, plus each bucket's total (the row whose is_total is 1). Keys outside the given top list are folded into 'other', so 'other' users are exact. (`api/api_region_series_15m.sql`) */
+  api_region_series_15m: {
+    params: {
+      /** epoch ms, bucket-aligned */
+      from: number
+      /** epoch ms, bucket-aligned */
+      to: number
+      /** '15m' | 'hour' | 'day' */
+      tz: string
+      /** '15m' | 'hour' | 'day' */
+      step: string
+      /** empty: all */
+      regions: readonly string[]
+      /** empty: all */
+      types: readonly string[]
+      /** 'country' | 'province' */
+      level: string
+      /** the regions shown */
+      keys: readonly string[]
+      /** 'users' | 'events' */
+      metric: string
+    }
+    row: {
+      ts: number
+      key: string
+      is_total: number
+      events: number
+      users: number
+    }
+  }
+  /** Events and active users per minute per region key, from the 1-minute rollup, plus each minute's total (the row whose is_total is 1). Keys outside the given top list are folded into 'other', so 'other' users are exact. (`api/api_region_series_1m.sql`) */
+  api_region_series_1m: {
+    params: {
+      /** epoch ms, whole minutes */
+      from: number
+      /** epoch ms, whole minutes */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+      /** empty: all */
+      types: readonly string[]
+      /** 'country' | 'province' */
+      level: string
+      /** the regions shown */
+      keys: readonly string[]
+      /** 'users' | 'events' */
+      metric: string
+    }
+    row: {
+      ts: number
+      key: string
+      is_total: number
+      events: number
+      users: number
+    }
+  }
+  /** Regions ranked by events or active users over a range, from the 15-minute rollup. At level 'province' CN is split into its provinces and other countries stay whole. Events without a known region are left out. (`api/api_region_top.sql`) */
+  api_region_top: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+      /** empty: all */
+      types: readonly string[]
+      /** 'country' | 'province' */
+      level: string
+      /** 'users' | 'events' */
+      metric: string
+      limit: number
+    }
+    row: {
+      key: string
+      events: number
+      users: number
+    }
+  }
+  /** Views and discussions per tag per bucket in a time zone, from the 15-minute rollup (exact for 15m, hour and day buckets in every zone in use, whose offsets are whole quarter hours). (`api/api_tag_series_15m.sql`) */
+  api_tag_series_15m: {
+    params: {
+      tags: readonly string[]
+      /** epoch ms, bucket-aligned */
+      from: number
+      /** epoch ms, bucket-aligned */
+      to: number
+      /** '15m' | 'hour' | 'day' */
+      tz: string
+      /** '15m' | 'hour' | 'day' */
+      step: string
+      /** empty: all */
+      regions: readonly string[]
+    }
+    row: {
+      tag: string
+      ts: number
+      views: number
+      discussions: number
+    }
+  }
+  /** Views and discussions per tag per bucket in a time zone, all regions, from the region-less 15-minute totals. (api_tag_series_15m answers the same with a region filter.) (`api/api_tag_series_15m_all.sql`) */
+  api_tag_series_15m_all: {
+    params: {
+      tags: readonly string[]
+      /** epoch ms, bucket-aligned */
+      from: number
+      /** epoch ms, bucket-aligned */
+      to: number
+      /** '15m' | 'hour' | 'day' */
+      tz: string
+      /** '15m' | 'hour' | 'day' */
+      step: string
+    }
+    row: {
+      tag: string
+      ts: number
+      views: number
+      discussions: number
+    }
+  }
+  /** Views and discussions per tag per minute, from the 1-minute rollup. (`api/api_tag_series_1m.sql`) */
+  api_tag_series_1m: {
+    params: {
+      tags: readonly string[]
+      /** epoch ms, whole minutes */
+      from: number
+      /** epoch ms, whole minutes */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+    }
+    row: {
+      tag: string
+      ts: number
+      views: number
+      discussions: number
+    }
+  }
+  /** Top tags over a range by views or discussions, from the 15-minute rollup; ties broken by tag for a stable order. (`api/api_tag_top.sql`) */
+  api_tag_top: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+      /** 'views' | 'discussions' */
+      by: string
+      limit: number
+    }
+    row: {
+      tag: string
+      views: number
+      discussions: number
+    }
+  }
+  /** Top tags over a range by views or discussions, all regions, from the region-less 15-minute totals; ties broken by tag for a stable order. (api_tag_top answers the same with a region filter.) (`api/api_tag_top_all.sql`) */
+  api_tag_top_all: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+      /** 'views' | 'discussions' */
+      by: string
+      limit: number
+    }
+    row: {
+      tag: string
+      views: number
+      discussions: number
+    }
+  }
+  /** Views and discussions per tag before an instant: whole quarter hours from the 15-minute rollup, the minutes between the last quarter hour and the instant from the 1-minute rollup. Cumulative series start from these. (`api/api_tag_totals_before.sql`) */
+  api_tag_totals_before: {
+    params: {
+      tags: readonly string[]
+      /** epoch ms, a quarter hour at or before `before` */
+      quarter_before: number
+      /** epoch ms, a whole minute */
+      before: number
+      /** empty: all */
+      regions: readonly string[]
+    }
+    row: {
+      tag: string
+      views: number
+      discussions: number
+    }
+  }
+  /** Views and discussions per tag before an instant, all regions: whole quarter hours from the region-less totals, the minutes after the last quarter hour from the 1-minute rollup. (api_tag_totals_before takes a region filter.) (`api/api_tag_totals_before_all.sql`) */
+  api_tag_totals_before_all: {
+    params: {
+      tags: readonly string[]
+      /** epoch ms, a quarter hour at or before `before` */
+      quarter_before: number
+      /** epoch ms, a whole minute */
+      before: number
+    }
+    row: {
+      tag: string
+      views: number
+      discussions: number
+    }
+  }
+  /** Breakout tags: each tag's rate (events per hour of the chosen metric) in the recent window [recent_from, to) against its own rate in the baseline [from, recent_from). Tags with a baseline are ranked by the multiple; tags without one (new) follow, by recent volume. From the 15-minute rollup. (`api/api_tag_trending.sql`) */
+  api_tag_trending: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      recent_from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+      regions: readonly string[]
+      /** 'views' | 'discussions' */
+      by: string
+      min_multiple: number
+      min_recent: number
+      limit: number
+    }
+    row: {
+      tag: string
+      recent: number
+      baseline: number
+      views: number
+      recent_rate: number
+      baseline_rate: number
+      is_new: number
+      multiple: number
+    }
+  }
+  /** Breakout tags over all regions, from the region-less 15-minute totals: each tag's rate (events per hour of the chosen metric) in the recent window [recent_from, to) against its own rate in the baseline [from, recent_from). Tags with a baseline are ranked by the multiple; tags without one (new) follow, by recent volume. (api_tag_trending answers the same with a region filter.) (`api/api_tag_trending_all.sql`) */
+  api_tag_trending_all: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      recent_from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+      /** 'views' | 'discussions' */
+      by: string
+      min_multiple: number
+      min_recent: number
+      limit: number
+    }
+    row: {
+      tag: string
+      recent: number
+      baseline: number
+      views: number
+      recent_rate: number
+      baseline_rate: number
+      is_new: number
+      multiple: number
+    }
+  }
+  /** Time zone names the engine knows, so a zone the API accepts is one every query can use. (`api/api_time_zones.sql`) */
+  api_time_zones: {
+    params: Record<string, never>
+    row: {
+      time_zone: string
+    }
+  }
+  /** Benchmark only: the answer of api_tag_series_15m computed from the raw events instead of the rollup, to measure what the rollup saves. Same parameters and rows (bucket start in `bucket_ts`). (`bench/bench_growth_raw.sql`) */
+  bench_growth_raw: {
+    params: {
+      tags: readonly string[]
+      /** epoch ms */
+      from: number
+      /** epoch ms */
+      to: number
+      /** '15m' | 'hour' | 'day' */
+      tz: string
+      /** '15m' | 'hour' | 'day' */
+      step: string
+      /** empty: all */
+      regions: readonly string[]
+    }
+    row: {
+      tag: string
+      bucket_ts: number
+      views: number
+      discussions: number
+    }
+  }
+  /** Benchmark only: the answer of api_tag_top computed from the raw events instead of the rollup. (`bench/bench_top_raw.sql`) */
+  bench_top_raw: {
+    params: {
+      /** epoch ms */
+      from: number
+      /** epoch ms */
+      to: number
+      /** empty: all */
+      regions: readonly string[]
+      /** 'views' | 'discussions' */
+      by: string
+      limit: number
+    }
+    row: {
+      tag: string
+      views: number
+      discussions: number
+    }
+  }
+  /** One raw event's timestamp by id (epoch ms), for support look-ups and tests. (`checks/events_by_id.sql`) */
+  events_by_id: {
+    params: {
+      id: string
+    }
+    row: {
+      ts: number
+    }
+  }
+  /** Row count, distinct ids and the sums held by each rollup: what the exactness tests and benchmarks compare. An aggregate without GROUP BY always returns one row, so no subquery is ever NULL. (`checks/events_totals.sql`) */
+  events_totals: {
+    params: Record<string, never>
+    row: {
+      events: number
+      distinct_ids: number
+      tag_mentions: number
+      tag_rollup_15m: number
+      tag_rollup_1m: number
+      region_rollup_15m: number
+      tag_totals_15m: number
+      region_rollup_1m: number
+    }
+  }
+  /** The newest batch recorded for one source partition (a replay resumes from it). (`ingest/ingest_ledger_last.sql`) */
+  ingest_ledger_last: {
+    params: {
+      source: string
+      partition: number
+    }
+    row: {
+      first_offset: number
+      last_offset: number
+      rows: number
+    }
+  }
+  /** Batches of one source partition recorded at or after an offset: the in-doubt batches to re-form after a crash. (`ingest/ingest_ledger_since.sql`) */
+  ingest_ledger_since: {
+    params: {
+      source: string
+      partition: number
+      from_offset: number
+    }
+    row: {
+      first_offset: number
+      last_offset: number
+      rows: number
+    }
+  }
+  /** Events and distinct users per country per hour or day in a time zone, from the 15-minute rollup. (`checks/rollup_region_buckets.sql`) */
+  rollup_region_buckets: {
+    params: {
+      /** epoch ms, inclusive */
+      from: number
+      /** epoch ms, exclusive */
+      to: number
+      /** 'hour' | 'day' */
+      tz: string
+      /** 'hour' | 'day' */
+      step: string
+    }
+    row: {
+      t: number
+      country: string
+      events: number
+      users: number
+    }
+  }
+  /** Events per hashtag, type and country per hour or day in a time zone, from the 15-minute rollup. Used to prove the rollups against the raw events, and as the shape the dashboards' series queries follow. (`checks/rollup_tag_buckets.sql`) */
+  rollup_tag_buckets: {
+    params: {
+      /** epoch ms, inclusive */
+      from: number
+      /** epoch ms, exclusive */
+      to: number
+      /** 'hour' | 'day' */
+      tz: string
+      /** 'hour' | 'day' */
+      step: string
+    }
+    row: {
+      t: number
+      hashtag: string
+      type: 'view' | 'post' | 'comment' | 'ip_region'
+      country: string
+      events: number
+    }
+  }
+  /** Migrations already applied, for the migration runner. (`migrate/schema_migrations_applied.sql`) */
+  schema_migrations_applied: {
+    params: Record<string, never>
+    row: {
+      version: number
+      name: string
+      checksum: string
+    }
+  }
+}

@@ -207,6 +207,19 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
           .map((e) => bucketLabel(e.ts, zone, unit))
         const milestones = series.milestones.filter((m) => m.metric === 'views').map((m) => pointLabel(m.t, unit))
         expect(milestones).toEqual(expectedMilestones)
+        // ...and the minute of that view.
+        const expectedMinutes = [10_000, 100_000]
+          .filter((threshold) => views.length >= threshold && viewsBefore < threshold)
+          .map((threshold) => views[threshold - 1] as StoredEvent)
+          .filter((e) => e.ts < range.to)
+          .map((e) => Math.floor(e.ts / 60_000) * 60_000)
+        const minutes = series.milestones.filter((m) => m.metric === 'views').map((m) => m.minuteTs)
+        expect(minutes).toEqual(expectedMinutes)
+        for (const milestone of series.milestones) {
+          expect(milestone.minute).toBe(
+            milestone.minuteTs === undefined ? undefined : bucketLabel(milestone.minuteTs, zone, 'minute'),
+          )
+        }
       }
     }
     const tiktok = events.filter((e) => e.hashtags.includes('tiktokrefugee') && isView(e)).length
@@ -776,6 +789,39 @@ describe('live', () => {
       await reader.cancel()
     }
   }
+
+  it('overview: new users never exceed active users while new users keep arriving', async () => {
+    const batches = 12
+    let written = 0
+    const writing = (async () => {
+      for (let batch = 0; batch < batches; batch++) {
+        const now = Date.now()
+        await loaded.write(
+          Array.from({ length: 200 }, (_, i) => ({
+            id: `newcomer-${batch}-${i}`,
+            type: 'view' as const,
+            ts: now - i,
+            user_id: `newcomer-${batch}-${i}`,
+            note_id: 'n',
+            region: i % 2 === 0 ? 'US' : 'CN-SH',
+          })),
+        )
+        written++
+      }
+    })()
+    const seen: { active: number; fresh: number }[] = []
+    while (written < batches) {
+      for (const filter of ['', '&region=US']) {
+        const { status, body } = await getJson<Overview>(app, `/api/overview?from=-1h&to=now${filter}`)
+        expect(status).toBe(200)
+        seen.push({ active: body.current.activeUsers, fresh: body.current.newUsers })
+        expect(body.current.newUsers).toBeLessThanOrEqual(body.current.activeUsers)
+      }
+    }
+    await writing
+    // The reads overlapped the writes: they saw the counts grow.
+    expect(new Set(seen.map((s) => s.fresh)).size).toBeGreaterThan(1)
+  })
 
   it('streams a first tick at once, then the newest minute’s figures as events arrive', async () => {
     const response = await app.request('/api/live?tz=Asia/Kolkata')

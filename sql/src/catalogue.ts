@@ -125,8 +125,8 @@ export interface QueryCatalogue {
       active_users: number
     }
   }
-  /** Overview figures of the current period [from, to) and the previous one [previous_from, from), from the 15-minute rollup. Foreign events come from a known country other than CN; events without a region are neither. (`api/api_overview_kpis.sql`) */
-  api_overview_kpis: {
+  /** Overview figures of the current period [from, to) and the previous one [previous_from, from), in one statement so that active and new users are read from one snapshot of the tables: a user first seen in a period is active in it, so new users can never exceed active users, however fast events arrive. Views, discussions, events and active users come from the 15-minute rollup; foreign events come from a known country other than CN (events without a region are neither). New users are those whose first event falls in the period; user_first_seen_v1 holds one partial row per insert until merges, so each candidate's rows are merged with min() first, and a user's region is the one recorded with their earliest row. (`api/api_overview.sql`) */
+  api_overview: {
     params: {
       /** epoch ms, whole quarter hours */
       previous_from: number
@@ -145,22 +145,6 @@ export interface QueryCatalogue {
       located_events: number
       foreign_events: number
       active_users: number
-    }
-  }
-  /** New users per period: users whose first event falls in [previous_from, from) or [from, to). user_first_seen_v1 holds one partial row per insert until merges, so each candidate's rows are merged with min() first. A user's region is the one recorded with their earliest row. (`api/api_overview_new_users.sql`) */
-  api_overview_new_users: {
-    params: {
-      /** epoch ms */
-      previous_from: number
-      /** epoch ms */
-      from: number
-      /** epoch ms */
-      to: number
-      /** empty: all */
-      regions: readonly string[]
-    }
-    row: {
-      period: string
       new_users: number
     }
   }

@@ -20,8 +20,12 @@ export interface GrowthPoint {
 export interface Milestone {
   metric: 'views' | 'discussions'
   threshold: number
+  /** Start of the first bucket whose cumulative count reaches the threshold. */
   t: string
   ts: number
+  /** The minute within that bucket in which it was reached (local time, and epoch ms of the minute's start). */
+  minute?: string
+  minuteTs?: number
 }
 
 export interface Growth {
@@ -68,8 +72,60 @@ export async function loadGrowth(services: Services, query: GrowthQuery, now: nu
       })
       return { tag, points, milestones: milestones(points, start?.views ?? 0, start?.discussions ?? 0) }
     })
+    await placeMilestonesInMinutes(series, granularity, range.to, regions, zone, (params) =>
+      store.query('api_tag_series_1m', params, { signal }),
+    )
     return { granularity, tz: zone, range: rangeInfo(range, zone), series }
   })
+}
+
+/**
+ * Narrows each milestone to the minute it was reached, from the 1-minute rollup of its bucket: the running total
+ * from the bucket's start reaches the threshold within it, since the bucket's own total did.
+ */
+async function placeMilestonesInMinutes(
+  series: Growth['series'],
+  granularity: Granularity,
+  rangeTo: number,
+  regions: string[],
+  zone: string,
+  minutesOf: (params: {
+    tags: string[]
+    from: number
+    to: number
+    regions: string[]
+  }) => Promise<{ ts: number; views: number; discussions: number }[]>,
+): Promise<void> {
+  const jobs: Promise<void>[] = []
+  for (const { tag, points, milestones: found } of series) {
+    for (const milestone of found) {
+      const index = points.findIndex((point) => point.ts === milestone.ts)
+      const point = points[index]
+      if (!point) continue
+      if (granularity === 'minute') {
+        milestone.minute = milestone.t
+        milestone.minuteTs = milestone.ts
+        continue
+      }
+      const to = points[index + 1]?.ts ?? rangeTo
+      const before =
+        milestone.metric === 'views' ? point.cumViews - point.views : point.cumDiscussions - point.discussions
+      jobs.push(
+        minutesOf({ tags: [tag], from: point.ts, to, regions }).then((minutes) => {
+          let total = before
+          for (const row of minutes.sort((a, b) => a.ts - b.ts)) {
+            total += milestone.metric === 'views' ? row.views : row.discussions
+            if (total >= milestone.threshold) {
+              milestone.minute = localIso(row.ts, zone)
+              milestone.minuteTs = row.ts
+              return
+            }
+          }
+        }),
+      )
+    }
+  }
+  await Promise.all(jobs)
 }
 
 /** The first bucket whose cumulative count reaches each threshold not already passed before the range. */

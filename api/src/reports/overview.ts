@@ -28,17 +28,15 @@ export async function loadOverview(services: Services, query: OverviewQuery, now
   const params = { previous_from: previousFrom, from: range.from, to: range.to, regions }
   return cached(services, ['overview', params, zone], async (signal) => {
     const { store } = services.deps
-    const kpiRows = await store.query('api_overview_kpis', params, { signal })
-    const newUserRows = await store.query('api_overview_new_users', params, {
-      signal,
-    })
+    // One statement: active and new users from one snapshot, so a concurrent insert cannot split them.
+    const kpiRows = await store.query('api_overview', params, { signal })
     const kpis = (period: 'current' | 'previous'): Kpis => {
       const row = kpiRows.find((r) => r.period === period)
       return {
         views: row?.views ?? 0,
         discussions: row?.discussions ?? 0,
         activeUsers: row?.active_users ?? 0,
-        newUsers: newUserRows.find((r) => r.period === period)?.new_users ?? 0,
+        newUsers: row?.new_users ?? 0,
         foreignShare: row ? share(row.foreign_events, row.located_events) : null,
       }
     }

@@ -23,6 +23,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ]
 const VIEWPORT = { width: 1440, height: 900 }
+const PHONE = { width: 390, height: 844 }
 const STORY_FROM = '2025-01-10T00:00:00+08:00'
 const STORY_TO = '2025-01-21T00:00:00+08:00'
 const MARKUP_TAG = '<img src=x onerror=alert(1)>'
@@ -50,8 +51,15 @@ interface Opened {
 }
 
 /** Opens a page in a fresh browser context, handing it the API token in the address fragment unless told not to. */
-async function open(path: string, options: { withToken?: boolean } = {}): Promise<Opened> {
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', acceptDownloads: true })
+async function open(
+  path: string,
+  options: { withToken?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<Opened> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? VIEWPORT,
+    colorScheme: 'light',
+    acceptDownloads: true,
+  })
   const page = await context.newPage()
   const dialogs: string[] = []
   const errors: string[] = []
@@ -338,6 +346,102 @@ describe('dashboard against the real product', () => {
     await page.waitForSelector('[data-testid=live-state][data-live=user-paused]')
     expect(page.url()).toContain('live=off')
     await context.close()
+  })
+
+  it('fits a phone: no sideways scroll at 390×844, every range control reachable, tables whole', async () => {
+    const { context, page, errors } = await open('/', { viewport: PHONE })
+    await ready(page)
+    await page.waitForSelector('[data-testid=heatmap-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+    const width = await page.evaluate(() => document.documentElement.scrollWidth)
+    expect(width).toBeLessThanOrEqual(PHONE.width)
+    for (const selector of [
+      'text=Go live (last 24h)',
+      '[data-testid=presets] [data-value="7d"]',
+      '[data-testid=presets] [data-value=custom]',
+    ]) {
+      const box = await page.locator(selector).boundingBox()
+      if (!box) throw new Error(`${selector} has no box`)
+      expect(box.x).toBeGreaterThanOrEqual(0)
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(PHONE.width)
+    }
+    // The top table fits its panel: no column is cut off.
+    const table = await page.locator('[data-testid=top-table]').evaluate((element) => ({
+      table: element.getBoundingClientRect().width,
+      box: (element.parentElement as HTMLElement).clientWidth,
+    }))
+    expect(table.table).toBeLessThanOrEqual(table.box + 0.5)
+    // Every control stays usable: Custom opens its form, Last 7d applies.
+    await page.click('[data-testid=presets] [data-value=custom]')
+    await page.waitForSelector('[data-testid=custom-range]')
+    await page.click('[data-testid=presets] [data-value="7d"]')
+    await page.waitForURL((url) => url.search.includes('range=7d'))
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('adds a tag clicked in the top table to the comparison, and takes it out again', async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const tag = await page.locator('[data-testid=top-table] tbody tr').nth(2).getAttribute('data-tag')
+    if (!tag) throw new Error('no third tag')
+    await page.click(`[data-testid=top-table] tr[data-tag="${tag}"] [data-testid=tag-button]`)
+    await expect
+      .poll(() => page.locator('.chip-text').allTextContents(), { timeout: UI_TIMEOUT })
+      .toEqual(['#tiktokrefugee', '#tiktokban', `#${tag}`])
+    await page.click(`[data-testid=top-table] tr[data-tag="${tag}"] [data-testid=tag-button]`)
+    await expect
+      .poll(() => page.locator('.chip-text').allTextContents(), { timeout: UI_TIMEOUT })
+      .toEqual(['#tiktokrefugee', '#tiktokban'])
+    await context.close()
+  })
+
+  it('shows every crossover without a scroll box, and the foreign share change in percentage points', async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const api = await product.json<{ crossovers: unknown[] }>(
+      `/api/regions/split?from=${encodeURIComponent(STORY_FROM)}&to=${encodeURIComponent(STORY_TO)}` +
+        '&tz=Asia%2FShanghai&granularity=hour&level=country&metric=users&top=2',
+    )
+    await expect(page.locator('[data-testid=crossover]').count()).resolves.toBe(api.crossovers.length)
+    const list = await page
+      .locator('[data-testid=crossovers]')
+      .evaluate((element) => ({ scroll: element.scrollHeight, client: element.clientHeight }))
+    expect(list.scroll).toBeLessThanOrEqual(list.client)
+    const surge = await open('/?range=surge')
+    await ready(surge.page)
+    const overview = await product.json<{ current: { foreignShare: number }; previous: { foreignShare: number } }>(
+      `/api/overview?from=2025-01-14T00:00:00%2B08:00&to=2025-01-15T00:00:00%2B08:00&tz=Asia%2FShanghai`,
+    )
+    const points = (overview.current.foreignShare - overview.previous.foreignShare) * 100
+    const change = await surge.page.locator('[data-kpi=foreignShare] .kpi-change').textContent()
+    expect(change).toContain(`${points > 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} pp`)
+    await surge.context.close()
+    await context.close()
+  })
+
+  it('explains every metric in both languages', async () => {
+    for (const lang of ['en', 'zh-CN']) {
+      const { context, page } = await open(`/?lang=${lang}`)
+      await ready(page)
+      await page.click('[data-testid=tab-trending]')
+      await page.waitForSelector('[data-testid=trending-table]')
+      const helps = await page.locator('.help').evaluateAll((items) =>
+        items.map((item) => ({
+          label: item.querySelector('button')?.getAttribute('aria-label') ?? '',
+          text: item.querySelector('[role=tooltip]')?.textContent ?? '',
+        })),
+      )
+      // Five KPIs, lag, DLQ, events in the last minute, IP heartbeats, growth × and recent/h.
+      expect(helps.length).toBeGreaterThanOrEqual(11)
+      for (const help of helps) expect(help.text.length).toBeGreaterThan(10)
+      if (lang === 'zh-CN') expect(helps.every((help) => /[\u4e00-\u9fff]/.test(help.text))).toBe(true)
+      // The text shows on hover.
+      const first = page.locator('.help').first()
+      await first.hover()
+      await expect(first.locator('[role=tooltip]').isVisible()).resolves.toBe(true)
+      await context.close()
+    }
   })
 
   it('writes the screenshots of the main view in English and Chinese', async () => {

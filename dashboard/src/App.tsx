@@ -137,13 +137,21 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
     (s) => api.growth(queries.growth, s),
     refresh,
   )
-  const annotations = useQuery(buildQuery(queries.annotations), (s) => api.annotations(queries.annotations, s))
+  const previousGrowth = useQuery(
+    queries.previousGrowth ? `previous${buildQuery(queries.previousGrowth)}` : null,
+    (s) => api.growth(queries.previousGrowth ?? {}, s),
+    slowRefresh,
+  )
+  const [annotationsRevision, setAnnotationsRevision] = useState(0)
+  const annotations = useQuery(`${buildQuery(queries.annotations)}#${annotationsRevision}`, (s) =>
+    api.annotations(queries.annotations, s),
+  )
   const top = useQuery(buildQuery(queries.top), (s) => api.top(queries.top, s), slowRefresh)
   const trending = useQuery(buildQuery(queries.trending), (s) => api.trending(queries.trending, s), slowRefresh)
   const split = useQuery(buildQuery(queries.split), (s) => api.split(queries.split, s), refresh)
   const ingest = useQuery('ingest', (s) => api.ingest(s))
 
-  const view: ViewProps = { state, update, t, palette, queries, range }
+  const view: ViewProps = { state, update, t, palette, queries, range, live: live === 'live' }
   const suggestions = useMemo(() => top.data?.rows.map((row) => row.tag) ?? [], [top.data])
   const annotationRows = useMemo(() => annotations.data?.rows ?? [], [annotations.data])
 
@@ -160,6 +168,7 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
         connection={stream.status}
         lastTickAt={stream.tick?.at}
         tickError={stream.tickError}
+        lastMinuteEvents={stream.tick?.minute.events}
         onToggleLive={() => update({ paused: !state.paused })}
         onGoLive={() => update({ preset: '24h', granularity: 'auto', paused: false })}
         onLang={(lang) => update({ lang })}
@@ -178,7 +187,14 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
           />
         </div>
         <div className="grid-two">
-          <GrowthPanel {...view} growth={growth} annotations={annotationRows} suggestions={suggestions} />
+          <GrowthPanel
+            {...view}
+            growth={growth}
+            previous={previousGrowth.data}
+            annotations={annotationRows}
+            onAnnotationsChanged={() => setAnnotationsRevision((n) => n + 1)}
+            suggestions={suggestions}
+          />
           <SplitPanel {...view} split={split} />
         </div>
         <div className="grid-two">

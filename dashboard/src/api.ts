@@ -36,8 +36,12 @@ export interface GrowthPoint {
 export interface Milestone {
   metric: 'views' | 'discussions'
   threshold: number
+  /** Start of the bucket whose cumulative total first reaches the threshold. */
   t: string
   ts: number
+  /** The minute in which it was reached (local time and epoch ms), when the API could tell. */
+  minute?: string
+  minuteTs?: number
 }
 
 export interface GrowthSeries {
@@ -293,7 +297,36 @@ export async function getJson<T>(
   }
 }
 
+/** Sends a JSON body (or none) with the token; an error answer becomes an ApiError like every GET. */
+async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T | undefined> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...JSON_HEADERS,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...authHeaders(),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch (error) {
+    throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error), undefined, undefined)
+  }
+  if (!response.ok) throw await errorFromResponse(response)
+  return response.status === 204 ? undefined : ((await response.json()) as T)
+}
+
+export interface NewAnnotation {
+  ts: string
+  title: string
+  body?: string
+  hashtag?: string
+}
+
 export const api = {
+  createAnnotation: (note: NewAnnotation) => send<Annotation>('POST', '/api/annotations', note),
+  deleteAnnotation: (id: string) => send<undefined>('DELETE', `/api/annotations/${encodeURIComponent(id)}`),
   meta: (signal?: AbortSignal) => getJson<MetaResponse>('/api/meta', {}, signal),
   overview: (params: QueryParams, signal?: AbortSignal) => getJson<OverviewResponse>('/api/overview', params, signal),
   growth: (params: QueryParams, signal?: AbortSignal) =>

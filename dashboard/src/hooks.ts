@@ -177,3 +177,17 @@ export function useLiveStream(enabled: boolean, tz: string): LiveState {
   }, [enabled, tz])
   return state
 }
+
+/** Whether the viewport is phone-sized: charts then shorten their axis labels so they stay apart. */
+export function useNarrow(maxWidth = 600): boolean {
+  const query = `(max-width: ${maxWidth}px)`
+  const [narrow, setNarrow] = useState(() => matchMedia(query).matches)
+  useEffect(() => {
+    const list = matchMedia(query)
+    const onChange = () => setNarrow(list.matches)
+    onChange()
+    list.addEventListener('change', onChange)
+    return () => list.removeEventListener('change', onChange)
+  }, [query])
+  return narrow
+}

@@ -144,6 +144,39 @@ const en = {
   tokenRefused: 'The API refused the stored token. Enter it again.',
   tokenLabel: 'API token',
   tokenSubmit: 'Continue',
+  reachedAt: 'reached {time}',
+  cumulativeBy: 'Total by {time}',
+  cumulativeByShort: 'by end of bucket',
+  inProgress: 'in progress',
+  previousPeriod: 'previous period',
+  bucketInterval: 'Bucket',
+  changePoints: '{value} pp',
+  help: 'What is {what}?',
+  helpViews: 'Views of notes carrying the hashtag (or of any note, in the overview) in the range.',
+  helpDiscussions: 'Posts and comments: people writing, not only reading.',
+  helpActiveUsers: 'Distinct users with at least one event (view, post, comment or IP heartbeat) in the range.',
+  helpNewUsers: 'Users whose first event ever falls in the range. Every new user is also an active user.',
+  helpForeignShare:
+    'Share of events located in a country other than China (by IP region). Its change is in percentage points (pp).',
+  helpMultiple:
+    'Growth ×: the tag’s rate in the recent window divided by its own rate in the baseline window before it.',
+  helpRecentRate: 'Events per hour in the recent window.',
+  helpIpHeartbeats:
+    'IP heartbeats: periodic pings that carry only the user’s IP region (no note), so regions count silent readers too.',
+  helpLag: 'Lag: messages waiting in Kafka that ingest has not stored yet. 0 means the tables are up to date.',
+  helpDlq: 'DLQ (dead-letter queue): malformed events set aside with a reason instead of being stored.',
+  helpEventsLastMinute: 'Events stored with a timestamp in the last complete minute.',
+  helpNew: 'new: the tag has no events at all before the recent window.',
+  eventsLastMinute: 'Events, last minute',
+  partialBucket: '{interval} is still in progress: its value will grow.',
+  annotationAdd: '+ Note',
+  annotationDelete: 'Delete this note',
+  annotationWhen: 'When',
+  annotationTitle: 'Note',
+  annotationAllTags: 'all hashtags',
+  annotationSave: 'Save note',
+  annotationInvalid: 'Give a time and a title.',
+  cancel: 'Cancel',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -285,6 +318,36 @@ const zh: Record<MessageKey, string> = {
   tokenRefused: 'API 拒绝了已保存的令牌，请重新输入。',
   tokenLabel: 'API 令牌',
   tokenSubmit: '继续',
+  reachedAt: '达成于 {time}',
+  cumulativeBy: '截至 {time} 累计',
+  cumulativeByShort: '截至时段结束',
+  inProgress: '进行中',
+  previousPeriod: '上一周期',
+  bucketInterval: '时段',
+  changePoints: '{value} 个百分点',
+  help: '{what}是什么？',
+  helpViews: '范围内带该话题的笔记的浏览次数（概览中为全部笔记）。',
+  helpDiscussions: '笔记与评论：用户在发言，而不只是浏览。',
+  helpActiveUsers: '范围内至少有一个事件（浏览、发帖、评论或 IP 心跳）的不同用户数。',
+  helpNewUsers: '首次事件落在范围内的用户。每个新用户也是活跃用户。',
+  helpForeignShare: '按 IP 属地位于中国以外国家/地区的事件占比；变化以百分点表示。',
+  helpMultiple: '增长倍数：话题在近期窗口内的速率除以它自己在此前基线窗口内的速率。',
+  helpRecentRate: '近期窗口内每小时的事件数。',
+  helpIpHeartbeats: 'IP 心跳：只携带用户 IP 属地的定期信号（不含笔记），让地区统计也包括只看不说的用户。',
+  helpLag: '延迟：Kafka 中尚未写入的消息数。0 表示数据表已是最新。',
+  helpDlq: '死信队列（DLQ）：格式错误的事件连同原因被放到一边，而不是写入。',
+  helpEventsLastMinute: '时间戳落在最近一个完整分钟内的已入库事件数。',
+  helpNew: '新：该话题在近期窗口之前没有任何事件。',
+  eventsLastMinute: '最近一分钟事件',
+  partialBucket: '{interval} 仍在进行中，数值还会增长。',
+  annotationAdd: '+ 标注',
+  annotationDelete: '删除此标注',
+  annotationWhen: '时间',
+  annotationTitle: '标注',
+  annotationAllTags: '所有话题',
+  annotationSave: '保存标注',
+  annotationInvalid: '请填写时间和标题。',
+  cancel: '取消',
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh }
@@ -391,6 +454,37 @@ export function formatChange(change: number | null, lang: Lang): string | undefi
   return text.replace('-', '−')
 }
 
+/** A change of a share in percentage points: `+35.3` (the caller adds the unit), or undefined when there is none. */
+export function formatPoints(current: number | null, previous: number | null, lang: Lang): string | undefined {
+  if (current === null || previous === null) return undefined
+  const text = new Intl.NumberFormat(lang, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format((current - previous) * 100)
+  return text.replace('-', '−')
+}
+
+/** The story's own annotations in both languages; anyone else's note is shown as it was written. */
+const STORY_NOTES: Record<string, Record<Lang, string>> = {
+  S5: {
+    en: 'RedNote climbs to #2, then #1 free app in the US App Store',
+    'zh-CN': '小红书冲上美国 App Store 免费榜第二，随后登顶',
+  },
+  S6: { en: 'US TikTok ban deadline', 'zh-CN': 'TikTok 美国禁令生效期限' },
+}
+
+/** An annotation's title in the viewer's language when the product knows it in both. */
+export function annotationTitle(annotation: { id: string; title: string }, lang: Lang): string {
+  return STORY_NOTES[annotation.id]?.[lang] ?? annotation.title
+}
+
+/** The body to show under a title: none when it only repeats a story note's title in the other language. */
+export function annotationBody(annotation: { id: string; body: string }): string {
+  const note = STORY_NOTES[annotation.id]
+  return note && Object.values(note).includes(annotation.body) ? '' : annotation.body
+}
+
 /** A growth multiple: `×12.3`, `×1,240`. */
 export function formatMultiple(multiple: number, lang: Lang): string {
   const digits = multiple < 10 ? 1 : 0
@@ -439,6 +533,41 @@ export function formatHourMinute(ts: number, timeZone: string, lang: Lang): stri
     .filter((part) => part.type === 'hour' || part.type === 'minute' || (part.type === 'literal' && part.value === ':'))
     .map((part) => part.value)
     .join('')
+}
+
+const longDateFormatters = new Map<string, Intl.DateTimeFormat>()
+
+/** The date of an instant with its year, in the chosen zone: `Jan 13, 2025` / `2025年1月13日`. */
+export function formatLongDate(ts: number, timeZone: string, lang: Lang): string {
+  const key = `${lang}|${timeZone}`
+  let formatter = longDateFormatters.get(key)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone })
+    longDateFormatters.set(key, formatter)
+  }
+  return formatter.format(new Date(ts))
+}
+
+/**
+ * The interval a bucket covers, in the chosen zone: `Jan 13, 2025, 14:00–15:00` (`2025年1月13日 14:00–15:00`), or
+ * the date alone for a daily bucket. A bucket ending at midnight reads `23:00–24:00`.
+ */
+export function formatInterval(start: number, end: number, timeZone: string, lang: Lang, daily: boolean): string {
+  const date = formatLongDate(start, timeZone, lang)
+  if (daily) return date
+  const endText = formatHourMinute(end, timeZone, lang)
+  const sameDay = formatLongDate(end, timeZone, lang) === date
+  const endShown = sameDay
+    ? endText
+    : endText === '00:00'
+      ? '24:00'
+      : `${formatLongDate(end, timeZone, lang)} ${endText}`
+  return `${date}${lang === 'en' ? ',' : ''} ${formatHourMinute(start, timeZone, lang)}–${endShown}`
+}
+
+/** An instant with its date, in the chosen zone, without the zone's name: `Jan 13, 2025, 15:00`. */
+export function formatMoment(ts: number, timeZone: string, lang: Lang): string {
+  return `${formatLongDate(ts, timeZone, lang)}${lang === 'en' ? ',' : ''} ${formatHourMinute(ts, timeZone, lang)}`
 }
 
 /** A calendar day given as `YYYY-MM-DD` (already in the chosen zone): `Jan 14` / `1月14日`. */

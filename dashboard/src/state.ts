@@ -4,7 +4,7 @@
  */
 import type { EventType, Granularity, QueryParams } from './api.ts'
 import { isLang, type Lang } from './i18n.ts'
-import { canonicalTimeZone, isRelativeBound, resolveBound } from './time.ts'
+import { canonicalTimeZone, isRelativeBound, resolveBound, toIsoInZone } from './time.ts'
 
 export type Preset = 'story' | 'surge' | '1h' | '24h' | '7d' | 'custom'
 export const PRESETS: readonly Preset[] = ['story', 'surge', '1h', '24h', '7d', 'custom']
@@ -259,9 +259,25 @@ export function effectiveGranularity(state: ViewState): Granularity | undefined 
   return state.preset === 'story' || state.preset === 'surge' ? 'hour' : undefined
 }
 
+/**
+ * The period just before a range, of the same length: what the growth chart's previous-period line compares with.
+ * Relative ranges stay relative (`-24h..now` → `-48h..-24h`), so the comparison moves with the clock.
+ */
+export function previousRangeOf(range: Range, tz: string, now: number): Range | undefined {
+  const relative = /^-(\d+)(m|h|d|w)$/
+  const fromMatch = relative.exec(range.from)
+  if (fromMatch && range.to === 'now') return { from: `-${Number(fromMatch[1]) * 2}${fromMatch[2]}`, to: range.from }
+  const from = resolveBound(range.from, tz, now)
+  const to = resolveBound(range.to, tz, now)
+  if (from === undefined || to === undefined || to <= from) return undefined
+  return { from: toIsoInZone(from - (to - from), tz), to: toIsoInZone(from, tz) }
+}
+
 export interface Queries {
   overview: QueryParams
   growth: QueryParams
+  /** The first tag over the previous period, for the growth chart's comparison line. */
+  previousGrowth: QueryParams | undefined
   top: QueryParams
   trending: QueryParams
   split: QueryParams
@@ -276,9 +292,15 @@ export function queries(state: ViewState, defaults: Defaults): Queries {
   const region = state.regions.length > 0 ? state.regions : undefined
   const type = state.types.length > 0 ? state.types : undefined
   const granularity = effectiveGranularity(state)
+  const previous = previousRangeOf(range, state.tz, Date.now())
+  const first = state.tags[0]
   return {
     overview: { ...base, region },
     growth: { ...base, granularity, region, tag: state.tags },
+    previousGrowth:
+      previous && first !== undefined
+        ? { from: previous.from, to: previous.to, tz: state.tz, granularity, region, tag: [first] }
+        : undefined,
     top: { ...base, region, by: state.topBy, limit: TABLE_ROWS },
     trending: { ...base, region, limit: TABLE_ROWS },
     split: {

@@ -11,4 +11,6 @@ export interface ViewProps {
   palette: Palette
   queries: Queries
   range: Range
+  /** The range reaches the present and updates live: its newest bucket is still filling. */
+  live: boolean
 }

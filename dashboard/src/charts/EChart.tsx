@@ -10,6 +10,9 @@ import type { ChartOption } from '../transforms/options.ts'
 export interface ChartHandle {
   /** The chart as a PNG data URL, on the given background (the canvas itself is transparent). */
   toPng(background: string): string | undefined
+  /** Shows the tooltip of one bucket, as hovering it would (a list item pointing at its place on the chart). */
+  showTip(dataIndex: number): void
+  hideTip(): void
 }
 
 export interface EChartProps {
@@ -35,6 +38,7 @@ export function EChart({ option, resetKey, height, label, testId, ref }: EChartP
     const instance = init(element, null, { renderer: 'canvas' })
     chart.current = instance
     lastKey.current = null
+    debugInfo().charts[name] = instance
     let drawn = false
     instance.on('finished', () => {
       if (drawn) return
@@ -49,6 +53,7 @@ export function EChart({ option, resetKey, height, label, testId, ref }: EChartP
     observer.observe(element)
     return () => {
       observer.disconnect()
+      if (debugInfo().charts[name] === instance) delete debugInfo().charts[name]
       instance.dispose()
       chart.current = null
     }
@@ -67,6 +72,8 @@ export function EChart({ option, resetKey, height, label, testId, ref }: EChartP
     () => ({
       toPng: (background: string) =>
         chart.current?.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background }),
+      showTip: (dataIndex: number) => chart.current?.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex }),
+      hideTip: () => chart.current?.dispatchAction({ type: 'hideTip' }),
     }),
     [],
   )

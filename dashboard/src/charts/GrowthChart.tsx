@@ -10,6 +10,7 @@ import {
   TooltipComponent,
 } from 'echarts/components'
 import { use } from 'echarts/core'
+import { LabelLayout } from 'echarts/features'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
 import type { Annotation, GrowthResponse } from '../api.ts'
@@ -25,20 +26,26 @@ use([
   MarkPointComponent,
   DataZoomInsideComponent,
   DataZoomSliderComponent,
+  LabelLayout,
   CanvasRenderer,
 ])
 
 interface GrowthChartProps {
   response: GrowthResponse
   annotations: readonly Annotation[]
+  /** The first tag over the previous period, drawn as a dashed comparison line. */
+  previous?: GrowthResponse | undefined
   view: GrowthView
   height: number
   label: string
   ref?: Ref<ChartHandle>
 }
 
-export function GrowthChart({ response, annotations, view, height, label, ref }: GrowthChartProps) {
-  const option = useMemo(() => growthOption(response, annotations, view), [response, annotations, view])
+export function GrowthChart({ response, annotations, previous, view, height, label, ref }: GrowthChartProps) {
+  const option = useMemo(
+    () => growthOption(response, annotations, view, previous),
+    [response, annotations, view, previous],
+  )
   const resetKey = [
     view.mode,
     view.metric,
@@ -46,6 +53,7 @@ export function GrowthChart({ response, annotations, view, height, label, ref }:
     view.tz,
     view.palette.theme,
     response.granularity,
+    previous ? 'previous' : '',
     ...response.series.map((s) => s.tag),
   ].join('|')
   return <EChart ref={ref} option={option} resetKey={resetKey} height={height} label={label} testId="growth-chart" />

@@ -20,6 +20,6 @@ interface HeatmapChartProps {
 
 export function HeatmapChart({ response, view, height, label, ref }: HeatmapChartProps) {
   const option = useMemo(() => heatmapOption(response, view), [response, view])
-  const resetKey = [view.lang, view.value, view.palette.theme, response.tz].join('|')
+  const resetKey = [view.lang, view.value, view.palette.theme, response.tz, String(view.narrow)].join('|')
   return <EChart ref={ref} option={option} resetKey={resetKey} height={height} label={label} testId="heatmap-chart" />
 }

@@ -13,6 +13,7 @@ import {
 } from '../state.ts'
 import { canonicalTimeZone, resolveBound, toIsoInZone, toWallString, wallTimeToInstant } from '../time.ts'
 import type { ViewProps } from '../view.ts'
+import { Help } from './Help.tsx'
 import { Segmented } from './Segmented.tsx'
 
 /** The zones a viewer of this story is most likely to want; any other IANA zone can be typed in. */
@@ -111,6 +112,7 @@ export function Controls({ state, update, t, range }: ViewProps) {
               }
             />
             {t(TYPE_LABEL[type])}
+            {type === 'ip_region' ? <Help what={t('typeIpRegion')} text={t('helpIpHeartbeats')} t={t} /> : null}
           </label>
         ))}
       </fieldset>

@@ -1,13 +1,28 @@
 /** Hashtag growth: tags to compare, cumulative or per-bucket curve, milestones, annotations, data table, exports. */
-import { type FormEvent, type RefObject, Suspense, useMemo, useRef, useState } from 'react'
-import type { Annotation, GrowthResponse } from '../api.ts'
+import { type FormEvent, type RefObject, Suspense, useId, useMemo, useRef, useState } from 'react'
+import { type Annotation, api, type GrowthResponse } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { GrowthChart } from '../charts/lazy.ts'
 import { pngFileName } from '../exportName.ts'
 import type { QueryState } from '../hooks.ts'
-import { formatCompact, formatInstant, formatInteger, hashtag } from '../i18n.ts'
+import {
+  annotationBody,
+  annotationTitle,
+  formatInstant,
+  formatInteger,
+  formatMoment,
+  hashtag,
+  type Translate,
+} from '../i18n.ts'
 import { MAX_TAGS, normaliseTag } from '../state.ts'
-import { type GrowthView, growthTable, relevantAnnotations } from '../transforms/growth.ts'
+import { toIsoInZone, toWallString, wallTimeToInstant } from '../time.ts'
+import {
+  type GrowthView,
+  growthTable,
+  milestoneInstant,
+  milestoneMarks,
+  relevantAnnotations,
+} from '../transforms/growth.ts'
 import { bucketIndex } from '../transforms/timeAxis.ts'
 import type { ViewProps } from '../view.ts'
 import { ChartBoundary } from './ChartBoundary.tsx'
@@ -20,7 +35,9 @@ export const GROWTH_HEIGHT = 320
 
 interface GrowthPanelProps extends ViewProps {
   growth: QueryState<GrowthResponse>
+  previous: GrowthResponse | undefined
   annotations: Annotation[]
+  onAnnotationsChanged: () => void
   suggestions: readonly string[]
 }
 
@@ -155,43 +172,51 @@ interface GrowthBodyProps extends GrowthPanelProps {
   showTable: boolean
 }
 
-function GrowthBody({ state, t, palette, data, annotations, chart, showTable }: GrowthBodyProps) {
+function GrowthBody(props: GrowthBodyProps) {
+  const { state, t, palette, data, annotations, previous, chart, showTable, live } = props
   const lang = state.lang
+  // The bucket holding the present is still filling; `now` is read when an answer arrives.
+  const answeredAt = useMemo(() => (data ? Date.now() : 0), [data])
+  const now = live ? answeredAt : undefined
   const view: GrowthView = useMemo(
-    () => ({ mode: state.growthMode, metric: state.growthMetric, tz: data.tz, lang, palette }),
-    [state.growthMode, state.growthMetric, data.tz, lang, palette],
+    () => ({ mode: state.growthMode, metric: state.growthMetric, tz: data.tz, lang, palette, now }),
+    [state.growthMode, state.growthMetric, data.tz, lang, palette, now],
   )
   const table = useMemo(() => growthTable(data, view), [data, view])
   const shownAnnotations = relevantAnnotations(annotations, table.tags).filter(
     (annotation) => bucketIndex(table.axis, annotation.ts, data.granularity) >= 0,
   )
-  const milestones = data.series.flatMap((series) =>
-    series.milestones
-      .filter(
-        (milestone) =>
-          milestone.metric === state.growthMetric && bucketIndex(table.axis, milestone.ts, data.granularity) >= 0,
-      )
-      .map((milestone) => ({ tag: series.tag, ...milestone })),
-  )
+  const marks = milestoneMarks(data, table, view)
 
   const metric = state.growthMetric
-  const columns: Column[] = [{ key: 't', label: t('colTime') }]
+  const columns: Column[] = [{ key: 't', label: t('bucketInterval') }]
   for (const series of data.series) {
     const perBucket = metric === 'views' ? t('colViews') : t('colDiscussions')
     const cumulative = metric === 'views' ? t('colCumViews') : t('colCumDiscussions')
     columns.push({ key: `${series.tag}:${metric}`, label: `${hashtag(series.tag)} ${perBucket}`, numeric: true })
     columns.push({
       key: `${series.tag}:${metric === 'views' ? 'cumViews' : 'cumDiscussions'}`,
-      label: `${hashtag(series.tag)} ${cumulative}`,
+      label: `${hashtag(series.tag)} ${cumulative} (${t('cumulativeByShort')})`,
       numeric: true,
     })
   }
   const byTs = data.series.map((series) => new Map(series.points.map((point) => [point.ts, point])))
   const rows: Row[] = table.axis.ts.map((ts, index) => ({
     key: String(ts),
-    data: { t: table.axis.categories[index] as string, ts: String(ts) },
+    data: {
+      t: table.axis.categories[index] as string,
+      ts: String(ts),
+      end: toIsoInZone(table.axis.ends[index] as number, data.tz),
+      ...(index === table.partial ? { partial: 'true' } : {}),
+    },
     cells: [
-      { text: table.axis.tooltipLabels[index] ?? '', value: table.axis.categories[index] },
+      {
+        text:
+          index === table.partial
+            ? `${table.axis.tooltipLabels[index] ?? ''} (${t('inProgress')})`
+            : (table.axis.tooltipLabels[index] ?? ''),
+        value: table.axis.categories[index],
+      },
       ...byTs.flatMap((points) => {
         const point = points.get(ts)
         const bucket = point ? (metric === 'views' ? point.views : point.discussions) : undefined
@@ -203,6 +228,7 @@ function GrowthBody({ state, t, palette, data, annotations, chart, showTable }: 
       }),
     ],
   }))
+  const partialT = table.partial >= 0 ? table.axis.categories[table.partial] : undefined
 
   return (
     <>
@@ -212,31 +238,58 @@ function GrowthBody({ state, t, palette, data, annotations, chart, showTable }: 
             ref={chart}
             response={data}
             annotations={annotations}
+            previous={previous}
             view={view}
             height={GROWTH_HEIGHT}
             label={`${t('growth')}: ${table.tags.map(hashtag).join(', ')}`}
           />
         </Suspense>
       </ChartBoundary>
-      {milestones.length > 0 || shownAnnotations.length > 0 ? (
-        <ul className="notes" aria-label={`${t('milestone')} / ${t('annotations')}`}>
-          {milestones.map((milestone) => (
-            <li key={`${milestone.tag}:${milestone.metric}:${milestone.threshold}`} className="note note-milestone">
-              <span aria-hidden="true">▲ </span>
-              {hashtag(milestone.tag)} {formatCompact(milestone.threshold, lang)}{' '}
-              <time dateTime={milestone.t}>{formatInstant(milestone.ts, data.tz, lang, 'axis')}</time>
+      {partialT ? (
+        <p className="muted small" data-testid="growth-partial" data-t={partialT}>
+          {t('partialBucket', { interval: table.axis.tooltipLabels[table.partial] ?? '' })}
+        </p>
+      ) : null}
+      <ul className="notes" aria-label={`${t('milestone')} / ${t('annotations')}`} data-testid="growth-notes">
+        {marks.map((mark) => {
+          const reached = milestoneInstant(mark.milestone)
+          return (
+            <li
+              key={`${mark.tag}:${mark.milestone.metric}:${mark.milestone.threshold}`}
+              className="note note-milestone"
+              data-testid="milestone"
+              data-threshold={mark.milestone.threshold}
+              data-ts={reached}
+            >
+              <button
+                type="button"
+                className="link note-link"
+                onMouseEnter={() => chart.current?.showTip(mark.index)}
+                onFocus={() => chart.current?.showTip(mark.index)}
+                onMouseLeave={() => chart.current?.hideTip()}
+                onBlur={() => chart.current?.hideTip()}
+              >
+                <span aria-hidden="true">▲ </span>
+                {hashtag(mark.tag)} {mark.label}{' '}
+                <time dateTime={toIsoInZone(reached, data.tz)}>{formatMoment(reached, data.tz, lang)}</time>
+              </button>
             </li>
-          ))}
-          {shownAnnotations.map((annotation) => (
-            <li key={annotation.id} className="note note-annotation">
+          )
+        })}
+        {shownAnnotations.map((annotation) => {
+          const body = annotationBody(annotation)
+          return (
+            <li key={annotation.id} className="note note-annotation" data-testid="annotation" data-id={annotation.id}>
               <span aria-hidden="true">◆ </span>
               <time dateTime={annotation.t}>{formatInstant(annotation.ts, data.tz, lang, 'axis')}</time>{' '}
-              {annotation.title}
-              {annotation.body ? <span className="note-body"> · {annotation.body}</span> : null}
+              {annotationTitle(annotation, lang)}
+              {body ? <span className="note-body"> · {body}</span> : null}{' '}
+              <DeleteAnnotation id={annotation.id} t={t} onDeleted={props.onAnnotationsChanged} />
             </li>
-          ))}
-        </ul>
-      ) : null}
+          )
+        })}
+      </ul>
+      <AddAnnotation {...props} />
       <DataTable
         caption={t('dataTable', { what: t('growth') })}
         columns={columns}
@@ -245,5 +298,129 @@ function GrowthBody({ state, t, palette, data, annotations, chart, showTable }: 
         testId="growth-table"
       />
     </>
+  )
+}
+
+function DeleteAnnotation({ id, t, onDeleted }: { id: string; t: Translate; onDeleted: () => void }) {
+  const [error, setError] = useState<string | undefined>()
+  return (
+    <>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t('annotationDelete')}
+        title={t('annotationDelete')}
+        data-testid="annotation-delete"
+        onClick={() => {
+          setError(undefined)
+          api.deleteAnnotation(id).then(onDeleted, (failure: unknown) => setError(String(failure)))
+        }}
+      >
+        ×
+      </button>
+      {error ? (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </>
+  )
+}
+
+/** A note on the chart: when (in the chosen zone), what, and optionally which charted tag it is about. */
+function AddAnnotation({ state, t, onAnnotationsChanged }: GrowthBodyProps) {
+  const [open, setOpen] = useState(false)
+  const [when, setWhen] = useState('')
+  const [title, setTitle] = useState('')
+  const [tag, setTag] = useState('')
+  const [error, setError] = useState<string | undefined>()
+  const [busy, setBusy] = useState(false)
+  const errorId = useId()
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className="button ghost small-button"
+        onClick={() => {
+          setWhen(toWallString(Date.now(), state.tz))
+          setOpen(true)
+        }}
+        data-testid="annotation-add"
+      >
+        {t('annotationAdd')}
+      </button>
+    )
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const ts = wallTimeToInstant(when, state.tz)
+    if (ts === undefined || !title.trim()) {
+      setError(t('annotationInvalid'))
+      return
+    }
+    setBusy(true)
+    setError(undefined)
+    api
+      .createAnnotation({ ts: toIsoInZone(ts, state.tz), title: title.trim(), ...(tag ? { hashtag: tag } : {}) })
+      .then(
+        () => {
+          setOpen(false)
+          setTitle('')
+          onAnnotationsChanged()
+        },
+        (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
+      )
+      .finally(() => setBusy(false))
+  }
+  return (
+    <form className="inline-form annotation-form" onSubmit={submit} data-testid="annotation-form">
+      <label className="sr-only" htmlFor="annotation-when">
+        {t('annotationWhen')}
+      </label>
+      <input
+        id="annotation-when"
+        type="datetime-local"
+        value={when}
+        onChange={(event) => setWhen(event.target.value)}
+        required
+      />
+      <label className="sr-only" htmlFor="annotation-title">
+        {t('annotationTitle')}
+      </label>
+      <input
+        id="annotation-title"
+        type="text"
+        value={title}
+        maxLength={200}
+        placeholder={t('annotationTitle')}
+        onChange={(event) => setTitle(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        required
+      />
+      <label className="sr-only" htmlFor="annotation-tag">
+        {t('colTag')}
+      </label>
+      <select id="annotation-tag" value={tag} onChange={(event) => setTag(event.target.value)}>
+        <option value="">{t('annotationAllTags')}</option>
+        {state.tags.map((item) => (
+          <option key={item} value={item}>
+            {hashtag(item)}
+          </option>
+        ))}
+      </select>
+      <span className="muted small">{state.tz}</span>
+      <button type="submit" className="button" disabled={busy}>
+        {t('annotationSave')}
+      </button>
+      <button type="button" className="button ghost" onClick={() => setOpen(false)}>
+        {t('cancel')}
+      </button>
+      {error ? (
+        <span id={errorId} className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </form>
   )
 }

@@ -1,6 +1,6 @@
 /** Title bar: the live / paused state and toggle, language and theme. */
 import type { ThemeChoice } from '../hooks.ts'
-import { formatInstant, LANGS, type Lang, type Translate } from '../i18n.ts'
+import { formatCompact, formatInstant, LANGS, type Lang, type Translate } from '../i18n.ts'
 
 export type LiveMode = 'live' | 'user-paused' | 'historical'
 
@@ -12,6 +12,8 @@ interface HeaderProps {
   connection: 'off' | 'connecting' | 'open' | 'error'
   lastTickAt: string | undefined
   tickError: string | undefined
+  /** Events stored in the newest complete minute, from the live stream. */
+  lastMinuteEvents: number | undefined
   onToggleLive: () => void
   onGoLive: () => void
   onLang: (lang: Lang) => void
@@ -51,6 +53,11 @@ export function Header(props: HeaderProps) {
             {live === 'live' ? t('live') : t('paused')}
           </span>
           <span className={tickError && live === 'live' ? 'live-status warn' : 'live-status'}>{status}</span>
+          {props.lastMinuteEvents !== undefined && live !== 'user-paused' ? (
+            <span className="live-minute" data-testid="events-last-minute" data-value={props.lastMinuteEvents}>
+              {t('eventsLastMinute')}: <strong>{formatCompact(props.lastMinuteEvents, lang)}</strong>
+            </span>
+          ) : null}
           {live === 'historical' ? (
             <button type="button" className="button" onClick={props.onGoLive}>
               {t('goLive')}

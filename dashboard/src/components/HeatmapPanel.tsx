@@ -4,7 +4,7 @@ import { api, buildQuery, type HeatmapResponse } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { HeatmapChart } from '../charts/HeatmapChart.tsx'
 import { pngFileName } from '../exportName.ts'
-import { useQuery } from '../hooks.ts'
+import { useNarrow, useQuery } from '../hooks.ts'
 import { formatDay, formatInteger, formatPercent, regionName } from '../i18n.ts'
 import { type HeatmapView, hourLabel } from '../transforms/heatmap.ts'
 import type { ViewProps } from '../view.ts'
@@ -82,7 +82,11 @@ interface HeatmapBodyProps extends ViewProps {
 
 function HeatmapBody({ state, t, palette, data, chart, showTable }: HeatmapBodyProps) {
   const lang = state.lang
-  const view: HeatmapView = useMemo(() => ({ value: state.heatValue, lang, palette }), [state.heatValue, lang, palette])
+  const narrow = useNarrow()
+  const view: HeatmapView = useMemo(
+    () => ({ value: state.heatValue, lang, palette, narrow }),
+    [state.heatValue, lang, palette, narrow],
+  )
   const columns: Column[] = [
     { key: 'day', label: t('colDay') },
     { key: 'hour', label: t('colHour') },

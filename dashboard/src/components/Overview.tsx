@@ -3,6 +3,7 @@ import type { IngestSnapshot, LiveTick, OverviewResponse } from '../api.ts'
 import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInteger, type Lang, type Translate } from '../i18n.ts'
 import { kpiCards } from '../transforms/kpis.ts'
+import { Help } from './Help.tsx'
 import { ErrorMessage } from './Panel.tsx'
 
 export const KPI_HEIGHT = 92
@@ -33,7 +34,10 @@ export function KpiCards({ overview, lang, t }: { overview: QueryState<OverviewR
               data-value={card.value ?? ''}
               style={{ minHeight: KPI_HEIGHT }}
             >
-              <span className="kpi-label">{t(card.label)}</span>
+              <span className="kpi-label">
+                {t(card.label)}
+                <Help what={t(card.label)} text={t(card.help)} t={t} />
+              </span>
               <span className="kpi-value" title={card.exact}>
                 {card.text}
               </span>
@@ -77,7 +81,10 @@ export function IngestCard({ ingest, minute, lang, t }: IngestCardProps) {
       {ingest ? (
         <dl className="ingest-grid">
           <div>
-            <dt>{t('ingestLag')}</dt>
+            <dt>
+              {t('ingestLag')}
+              <Help what={t('ingestLag')} text={t('helpLag')} t={t} />
+            </dt>
             <dd data-testid="ingest-lag">{formatCompact(ingest.totalLag, lang)}</dd>
           </div>
           <div>
@@ -85,7 +92,10 @@ export function IngestCard({ ingest, minute, lang, t }: IngestCardProps) {
             <dd data-testid="ingest-rate">{formatCompact(ingest.storedPerSecond, lang)}</dd>
           </div>
           <div>
-            <dt>{t('ingestDlq')}</dt>
+            <dt>
+              {t('ingestDlq')}
+              <Help what={t('ingestDlq')} text={t('helpDlq')} t={t} />
+            </dt>
             <dd className={ingest.deadLettered > 0 ? 'warn' : undefined} data-testid="ingest-dlq">
               {formatInteger(ingest.deadLettered, lang)}
             </dd>
@@ -97,7 +107,10 @@ export function IngestCard({ ingest, minute, lang, t }: IngestCardProps) {
             </dd>
           </div>
           <div>
-            <dt>{t('ingestLastMinute')}</dt>
+            <dt>
+              {t('eventsLastMinute')}
+              <Help what={t('eventsLastMinute')} text={t('helpEventsLastMinute')} t={t} />
+            </dt>
             <dd data-testid="live-minute" data-value={minute?.events ?? ''}>
               {minute ? formatCompact(minute.events, lang) : '–'}
             </dd>

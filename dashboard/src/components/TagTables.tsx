@@ -6,6 +6,7 @@ import { formatCompact, formatInstant, formatInteger, formatMultiple, hashtag, t
 import { MAX_TAGS } from '../state.ts'
 import type { ViewProps } from '../view.ts'
 import { Exports } from './Exports.tsx'
+import { Help } from './Help.tsx'
 import { QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
@@ -20,27 +21,27 @@ interface TagButtonsProps {
 
 function TagButtons({ tag, tags, update, t }: TagButtonsProps) {
   const charted = tags.includes(tag)
+  const full = !charted && tags.length >= MAX_TAGS
+  // A click adds the tag to the comparison (or takes it out again): comparing is what the table is for.
   return (
     <span className="tag-cell">
       <button
         type="button"
         className="link tag-button"
-        aria-label={t('chartTag', { tag: hashtag(tag) })}
-        aria-current={charted && tags.length === 1 ? 'true' : undefined}
-        onClick={() => update({ tags: [tag] })}
+        aria-pressed={charted}
+        aria-label={charted ? t('removeTag', { tag: hashtag(tag) }) : t('compareTag', { tag: hashtag(tag) })}
+        title={full ? t('maxTags') : undefined}
+        disabled={full}
+        onClick={() => update({ tags: charted ? tags.filter((other) => other !== tag) : [...tags, tag] })}
+        data-testid="tag-button"
       >
         {hashtag(tag)}
       </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={t('compareTag', { tag: hashtag(tag) })}
-        title={t('compareTag', { tag: hashtag(tag) })}
-        disabled={charted || tags.length >= MAX_TAGS}
-        onClick={() => update({ tags: [...tags, tag] })}
-      >
-        +
-      </button>
+      {charted ? (
+        <span className="tag-charted" aria-hidden="true">
+          ✓
+        </span>
+      ) : null}
     </span>
   )
 }
@@ -177,9 +178,11 @@ function TrendingTable({ state, update, t, trending }: ViewProps & { trending: Q
                   <th scope="col">{t('colTag')}</th>
                   <th scope="col" className="num">
                     {t('colMultiple')}
+                    <Help what={t('colMultiple')} text={`${t('helpMultiple')} ${t('helpNew')}`} t={t} />
                   </th>
                   <th scope="col" className="num">
                     {t('colRecentRate')}
+                    <Help what={t('colRecentRate')} text={t('helpRecentRate')} t={t} />
                   </th>
                   <th scope="col" className="num">
                     {t('colViews')}

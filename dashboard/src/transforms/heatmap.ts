@@ -8,6 +8,8 @@ export interface HeatmapView {
   value: 'share' | 'value'
   lang: Lang
   palette: Palette
+  /** A phone-wide chart: hours as two digits every third hour, so the labels stay apart. */
+  narrow?: boolean
 }
 
 export const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`
@@ -71,7 +73,12 @@ export function heatmapOption(response: HeatmapResponse, view: HeatmapView): Cha
       splitArea: { show: false },
       axisLine: { lineStyle: { color: palette.axis } },
       axisTick: { show: false },
-      axisLabel: { color: palette.textMuted, interval: 2 },
+      axisLabel: {
+        color: palette.textMuted,
+        interval: view.narrow ? 2 : 1,
+        hideOverlap: true,
+        formatter: (value: string) => (view.narrow ? value.slice(0, 2) : value),
+      },
     },
     yAxis: {
       type: 'category',

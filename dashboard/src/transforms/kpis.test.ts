@@ -13,7 +13,8 @@ describe('KPI cards', () => {
       ['discussions', '450K', '0.0%', 'flat'],
       ['activeUsers', '1.2M', '−5.0%', 'down'],
       ['newUsers', '12K', undefined, 'none'],
-      ['foreignShare', '43.2%', '+332.1%', 'up'],
+      // A share changes in percentage points: 10.0% → 43.2% is +33.2 pp.
+      ['foreignShare', '43.2%', '+33.2 pp', 'up'],
     ])
     expect(cards[2]?.exact).toBe('1,234,567')
   })

@@ -1,20 +1,30 @@
 /** Overview KPIs: API response → the five cards, each with its change against the previous period. */
 import type { Kpis, OverviewResponse } from '../api.ts'
-import { formatChange, formatCompact, formatInteger, formatPercent, type Lang, type MessageKey } from '../i18n.ts'
+import {
+  formatChange,
+  formatCompact,
+  formatInteger,
+  formatPercent,
+  formatPoints,
+  type Lang,
+  type MessageKey,
+  translator,
+} from '../i18n.ts'
 
 export type KpiKey = keyof Kpis
 
-export const KPI_ORDER: readonly { key: KpiKey; label: MessageKey }[] = [
-  { key: 'views', label: 'kpiViews' },
-  { key: 'discussions', label: 'kpiDiscussions' },
-  { key: 'activeUsers', label: 'kpiActiveUsers' },
-  { key: 'newUsers', label: 'kpiNewUsers' },
-  { key: 'foreignShare', label: 'kpiForeignShare' },
+export const KPI_ORDER: readonly { key: KpiKey; label: MessageKey; help: MessageKey }[] = [
+  { key: 'views', label: 'kpiViews', help: 'helpViews' },
+  { key: 'discussions', label: 'kpiDiscussions', help: 'helpDiscussions' },
+  { key: 'activeUsers', label: 'kpiActiveUsers', help: 'helpActiveUsers' },
+  { key: 'newUsers', label: 'kpiNewUsers', help: 'helpNewUsers' },
+  { key: 'foreignShare', label: 'kpiForeignShare', help: 'helpForeignShare' },
 ]
 
 export interface KpiCard {
   key: KpiKey
   label: MessageKey
+  help: MessageKey
   value: number | null
   /** Short form for the card: 1.2万 / 12K, or a percentage for the foreign share. */
   text: string
@@ -25,17 +35,26 @@ export interface KpiCard {
 }
 
 export function kpiCards(overview: OverviewResponse, lang: Lang): KpiCard[] {
-  return KPI_ORDER.map(({ key, label }) => {
+  const t = translator(lang)
+  return KPI_ORDER.map(({ key, label, help }) => {
     const value = overview.current[key]
-    const change = overview.change[key]
     const isShare = key === 'foreignShare'
+    // A share moves in percentage points: 15.1% → 50.4% is +35.3 pp, not +234%.
+    const previous = overview.previous[key]
+    const change = isShare ? (value === null || previous === null ? null : value - previous) : overview.change[key]
+    const points = isShare ? formatPoints(value, previous, lang) : undefined
     return {
       key,
       label,
+      help,
       value,
       text: value === null ? '–' : isShare ? formatPercent(value, lang) : formatCompact(value, lang),
       exact: value === null ? '–' : isShare ? formatPercent(value, lang, 2) : formatInteger(value, lang),
-      change: formatChange(change, lang),
+      change: isShare
+        ? points === undefined
+          ? undefined
+          : t('changePoints', { value: points })
+        : formatChange(change, lang),
       direction: change === null ? 'none' : change > 0.0005 ? 'up' : change < -0.0005 ? 'down' : 'flat',
     }
   })

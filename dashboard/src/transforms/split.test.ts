@@ -32,8 +32,8 @@ describe('region split transform', () => {
     const axis = splitAxis(split, view)
     const items = crossoverItems(split, axis)
     expect(items.map((i) => [i.hour, i.from, i.to, i.label])).toEqual([
-      ['23:00', 'CN', 'US', 'Jan 13, 2025, 23:00 GMT+8'],
-      ['06:00', 'US', 'CN', 'Jan 14, 2025, 06:00 GMT+8'],
+      ['23:00', 'CN', 'US', 'Jan 13, 2025, 23:00–24:00'],
+      ['06:00', 'US', 'CN', 'Jan 14, 2025, 06:00–07:00'],
     ])
   })
 
@@ -41,7 +41,7 @@ describe('region split transform', () => {
     const tooltip = splitOption(split, view).tooltip as { renderMode: string; formatter: (p: unknown) => string }
     expect(tooltip.renderMode).toBe('richText')
     const lines = tooltip.formatter([{ dataIndex: 11 }]).split('\n')
-    expect(lines[0]).toBe('Jan 13, 2025, 23:00 GMT+8')
+    expect(lines[0]).toBe('Jan 13, 2025, 23:00–24:00')
     expect(lines).toContain('United States   62.0%  (6.9K)')
     expect(lines).toContain('⇄ CN → US')
   })
@@ -70,6 +70,7 @@ describe('region split on real API answers (the sample, story week)', () => {
       const hourThere = Number(there[i]?.hour.slice(0, 2))
       expect((hourHere - hourThere + 24) % 24).toBe(13)
     }
-    expect(there[0]?.label).toMatch(/EST$/)
+    // Each bucket is labelled by the interval it covers on New York's clock.
+    expect(there[0]?.label).toMatch(new RegExp(`, ${there[0]?.hour}–\\d{2}:00$`))
   })
 })

@@ -26,7 +26,9 @@ describe('time axis', () => {
     expect(axis.categories[0]).toBe('2025-01-12T19:00:00-05:00')
     expect(axis.labels[5]).toBe('Jan 13')
     expect(axis.labels[6]).toBe('01:00')
-    expect(axis.tooltipLabels[0]).toBe('Jan 12, 2025, 19:00 EST')
+    expect(axis.tooltipLabels[0]).toBe('Jan 12, 2025, 19:00–20:00')
+    expect(axis.endLabels[0]).toBe('Jan 12, 2025, 20:00')
+    expect(axis.ends[0]).toBe(axis.ts[1])
   })
 
   it('finds the bucket holding an instant', () => {

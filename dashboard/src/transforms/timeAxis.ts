@@ -4,8 +4,8 @@
  * are the chosen zone's, never the browser's.
  */
 import type { Granularity } from '../api.ts'
-import { formatDay, formatInstant, type Lang } from '../i18n.ts'
-import { toWallString } from '../time.ts'
+import { formatDay, formatInterval, formatMoment, type Lang } from '../i18n.ts'
+import { toWallString, wallTimeToInstant } from '../time.ts'
 
 export interface Bucket {
   t: string
@@ -15,12 +15,19 @@ export interface Bucket {
 export interface TimeAxis {
   categories: string[]
   ts: number[]
-  /** Short label per bucket: the date at local midnight (or for daily buckets), else `HH:mm`. */
+  /** Where each bucket ends (the next bucket's start): the instant a cumulative value is reached by. */
+  ends: number[]
+  /**
+   * Short label per bucket, of its start or (`place: 'end'`, for cumulative values) its end: the date at local
+   * midnight (or for daily buckets), else `HH:mm`.
+   */
   labels: string[]
   /** Which buckets carry a label, so labels fall on round local times. */
   labelled: boolean[]
-  /** Full label for tooltips and tables. */
+  /** The interval a bucket covers (`Jan 13, 2025, 14:00–15:00`), for tooltips and tables. */
   tooltipLabels: string[]
+  /** The bucket's end with its date (`Jan 13, 2025, 15:00`): what a cumulative value is "by the end of". */
+  endLabels: string[]
 }
 
 export const BUCKET_MINUTES: Record<Granularity, number> = { minute: 1, '15m': 15, hour: 60, day: 1440 }
@@ -56,17 +63,38 @@ export function labelStepMinutes(buckets: number, granularity: Granularity): num
   return STEPS_MINUTES[STEPS_MINUTES.length - 1] as number
 }
 
-export function timeAxis(buckets: readonly Bucket[], granularity: Granularity, timeZone: string, lang: Lang): TimeAxis {
+/** The end of a bucket starting at `start`: a day ends at the next local midnight (23 or 25 hours across DST). */
+export function bucketEnd(start: number, granularity: Granularity, timeZone: string): number {
+  if (granularity !== 'day') return start + BUCKET_MINUTES[granularity] * 60_000
+  const day = toWallString(start, timeZone).slice(0, 10)
+  const next = new Date(`${day}T00:00:00Z`)
+  next.setUTCDate(next.getUTCDate() + 1)
+  return wallTimeToInstant(next.toISOString().slice(0, 10), timeZone) ?? start + 86_400_000
+}
+
+export function timeAxis(
+  buckets: readonly Bucket[],
+  granularity: Granularity,
+  timeZone: string,
+  lang: Lang,
+  place: 'start' | 'end' = 'start',
+): TimeAxis {
   const step = labelStepMinutes(buckets.length, granularity)
   const categories: string[] = []
   const ts: number[] = []
+  const ends: number[] = []
   const labels: string[] = []
   const labelled: boolean[] = []
   const tooltipLabels: string[] = []
-  for (const bucket of buckets) {
-    const wall = wallOf(bucket, timeZone)
+  const endLabels: string[] = []
+  for (const [index, bucket] of buckets.entries()) {
+    const end = buckets[index + 1]?.ts ?? bucketEnd(bucket.ts, granularity, timeZone)
+    const wall =
+      place === 'end' && granularity !== 'day' ? wallOf({ t: '', ts: end }, timeZone) : wallOf(bucket, timeZone)
     categories.push(bucket.t)
     ts.push(bucket.ts)
+    ends.push(end)
+    endLabels.push(formatMoment(end, timeZone, lang))
     const atMidnight = wall.minuteOfDay === 0
     labels.push(
       granularity === 'day' || atMidnight
@@ -76,11 +104,9 @@ export function timeAxis(buckets: readonly Bucket[], granularity: Granularity, t
     labelled.push(
       step < 1440 ? wall.minuteOfDay % step === 0 : atMidnight && wall.dayNumber % Math.round(step / 1440) === 0,
     )
-    tooltipLabels.push(
-      granularity === 'day' ? formatDay(wall.date, lang) : formatInstant(bucket.ts, timeZone, lang, 'full'),
-    )
+    tooltipLabels.push(formatInterval(bucket.ts, end, timeZone, lang, granularity === 'day'))
   }
-  return { categories, ts, labels, labelled, tooltipLabels }
+  return { categories, ts, ends, labels, labelled, tooltipLabels, endLabels }
 }
 
 /** The bucket holding instant `at`, or -1 when it falls outside the axis. */

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'export_too_large'
   | 'too_many_exports'
   | 'store_unavailable'
+  | 'ingest_not_ready'
   | 'query_timeout'
   | 'cancelled'
   | 'internal'

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 
   ingestDone.catch((error: unknown) => {
     log.error('ingest stopped', { error: error instanceof Error ? error.stack : String(error) })
-    metrics.lastError = String(error)
+    metrics.setState('stopped', { code: 'consumer_failed', detail: String(error) })
     // An ingest-only worker has nothing left to do: exit non-zero so that its supervisor restarts it.
     if (config.role === 'ingest') void stop('ingest failure', 1)
   })

@@ -83,6 +83,12 @@ export class RequestMetrics {
     )
     metric('trendlens_ingest_paused', 'gauge', '1 while the consumer is paused for backpressure.')
     out.push(`trendlens_ingest_paused ${ingest.paused ? 1 : 0}`)
+    metric(
+      'trendlens_ingest_state',
+      'gauge',
+      '1 for the ingest state now, with the reason code when it is not running.',
+    )
+    out.push(`trendlens_ingest_state${labels({ state: ingest.state, reason: ingest.stateReason?.code ?? '' })} 1`)
     return `${out.join('\n')}\n`
   }
 }

@@ -3,8 +3,30 @@ import type { RejectReason } from './contract.ts'
 /** Why a message was refused: by the contract, or by the store itself for data reasons (isolated by splitting). */
 export type RefusalReason = RejectReason | 'store_rejected'
 
+/**
+ * What the ingest is doing. `paused`, `stuck` and `stopped` make the product unready: events are arriving (or may
+ * be) and are not being stored.
+ * - `off`: no ingest in this process; `starting`: connecting and joining; `running`: consuming (or caught up);
+ * - `paused`: waiting for something it needs (the store, the dead-letter topic), retrying with backoff;
+ * - `stuck`: no progress for a bounded time while lag is above zero;
+ * - `stopped`: the consumer failed; it is restarted with backoff, and stays `stopped` until it makes progress.
+ */
+export type IngestState = 'off' | 'starting' | 'running' | 'paused' | 'stuck' | 'stopped'
+
+/** States in which the product reports itself not ready. */
+export const UNREADY_INGEST_STATES: ReadonlySet<IngestState> = new Set(['paused', 'stuck', 'stopped'])
+
+/** Why the ingest is paused, stuck or stopped: a stable code (also a metrics label) and a human-readable detail. */
+export interface IngestStateReason {
+  code: 'store_unavailable' | 'dead_letter_unavailable' | 'no_progress' | 'consumer_failed'
+  detail: string
+}
+
 export interface IngestSnapshot {
   mode: string
+  state: IngestState
+  stateReason: IngestStateReason | null
+  stateSince: string
   received: number
   stored: number
   rejected: number
@@ -18,10 +40,16 @@ export interface IngestSnapshot {
   storedPerSecond: number
   lastInsertMs: number | null
   lastInsertAt: string | null
+  /** The error behind the current state; null once the ingest has recovered. */
   lastError: string | null
+  lastErrorAt: string | null
+  /** The newest error ever seen and when, kept after recovery. */
+  lastFailure: { error: string; at: string } | null
   /** Consumer lag per "topic/partition": messages between the committed offset and the high watermark. */
   lag: Record<string, number>
   totalLag: number
+  /** When the lag was last read from the broker (null if never). */
+  lagMeasuredAt: string | null
   paused: boolean
 }
 
@@ -40,14 +68,69 @@ export class IngestMetrics {
   storeRetries = 0
   lastInsertMs: number | null = null
   lastInsertAt: number | null = null
-  lastError: string | null = null
-  paused = false
+  lastErrorAt: number | null = null
+  lastFailure: { error: string; at: number } | null = null
+  lagMeasuredAt: number | null = null
+  /** When the ingest last stored or committed something, or had nothing to do. */
+  lastProgressAt = Date.now()
+  private currentState: IngestState
+  private reason: IngestStateReason | null = null
+  private stateSince = Date.now()
+  private currentError: string | null = null
   readonly rejectedByReason: Partial<Record<RefusalReason, number>> = {}
   readonly lag = new Map<string, number>()
   private readonly samples: { at: number; received: number; stored: number }[] = []
 
   constructor(mode: string) {
     this.mode = mode
+    this.currentState = mode === 'none' ? 'off' : 'starting'
+  }
+
+  get state(): IngestState {
+    return this.currentState
+  }
+
+  get stateReason(): IngestStateReason | null {
+    return this.reason
+  }
+
+  get paused(): boolean {
+    return this.currentState === 'paused'
+  }
+
+  /** The error behind the current state; cleared by `running()`. */
+  get lastError(): string | null {
+    return this.currentError
+  }
+
+  set lastError(error: string | null) {
+    if (error === null) {
+      this.currentError = null
+      return
+    }
+    const now = Date.now()
+    this.currentError = error
+    this.lastErrorAt = now
+    this.lastFailure = { error, at: now }
+  }
+
+  setState(state: IngestState, reason: IngestStateReason | null = null, now: number = Date.now()): void {
+    if (state !== this.currentState || reason?.code !== this.reason?.code) this.stateSince = now
+    this.currentState = state
+    this.reason = state === 'running' || state === 'off' || state === 'starting' ? null : reason
+    if (reason && state !== 'running') this.lastError = reason.detail
+  }
+
+  /** The ingest works again: the state and its error are cleared (the error stays in `lastFailure`). */
+  running(now: number = Date.now()): void {
+    this.setState('running', null, now)
+    this.currentError = null
+    this.lastErrorAt = null
+  }
+
+  /** Something was stored or committed. */
+  progressed(now: number = Date.now()): void {
+    this.lastProgressAt = now
   }
 
   recordReceived(count: number): void {
@@ -64,6 +147,7 @@ export class IngestMetrics {
     this.batches++
     this.lastInsertMs = insertMs
     this.lastInsertAt = now
+    this.lastProgressAt = now
   }
 
   snapshot(now: number = Date.now()): IngestSnapshot {
@@ -77,6 +161,9 @@ export class IngestMetrics {
     for (const value of this.lag.values()) totalLag += value
     return {
       mode: this.mode,
+      state: this.currentState,
+      stateReason: this.reason ? { ...this.reason } : null,
+      stateSince: new Date(this.stateSince).toISOString(),
       received: this.received,
       stored: this.stored,
       rejected: this.rejected,
@@ -89,9 +176,14 @@ export class IngestMetrics {
       storedPerSecond: Math.round((this.stored - oldest.stored) / seconds),
       lastInsertMs: this.lastInsertMs,
       lastInsertAt: this.lastInsertAt === null ? null : new Date(this.lastInsertAt).toISOString(),
-      lastError: this.lastError,
+      lastError: this.currentError,
+      lastErrorAt: this.lastErrorAt === null ? null : new Date(this.lastErrorAt).toISOString(),
+      lastFailure: this.lastFailure
+        ? { error: this.lastFailure.error, at: new Date(this.lastFailure.at).toISOString() }
+        : null,
       lag: Object.fromEntries(this.lag),
       totalLag,
+      lagMeasuredAt: this.lagMeasuredAt === null ? null : new Date(this.lagMeasuredAt).toISOString(),
       paused: this.paused,
     }
   }

@@ -37,6 +37,7 @@ const PARTITION = 0
 export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const { writer, metrics, signal } = options
   const nowMs = options.nowMs ?? Date.now
+  if (metrics.state === 'starting') metrics.running()
   const last = await retryWhileUnavailable(() => writer.last(options.source, PARTITION), { signal })
   const resumeFrom = last ? last.first_offset : 0
   const firstBatchEnd = last ? last.last_offset : undefined
@@ -59,10 +60,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       signal,
       onRetry: (error) => {
         metrics.storeRetries++
-        metrics.lastError = error.message
+        metrics.setState('paused', { code: 'store_unavailable', detail: error.message })
       },
     })
     if (signal.aborted) return
+    if (metrics.state === 'paused') metrics.running()
     metrics.recordStored(batch.events.length, performance.now() - started)
     result.stored += batch.events.length
     pending = []

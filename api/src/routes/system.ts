@@ -1,5 +1,6 @@
 /** Liveness, readiness, Prometheus metrics and the metadata the dashboard starts from. */
 import { STORY, WINDOW } from '@trendlens/fixtures'
+import { UNREADY_INGEST_STATES } from '@trendlens/ingest'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
 import { ApiError } from '../errors.ts'
@@ -24,7 +25,14 @@ export function healthRoutes(services: Services): Hono<AppEnv> {
         reachable = false
       }
       if (!reachable) throw new ApiError(503, 'store_unavailable', 'the analytics store is not reachable')
-      return c.json({ status: 'ready', backend: services.deps.store.backend })
+      const ingest = services.deps.metrics.snapshot()
+      if (UNREADY_INGEST_STATES.has(ingest.state)) {
+        const reason = ingest.stateReason
+        const message = `ingest is ${ingest.state}${reason ? `: ${reason.detail}` : ''}`
+        const body = { ...new ApiError(503, 'ingest_not_ready', message).body(c.get('requestId')), ingest: reason }
+        return c.json({ ...body, state: ingest.state, since: ingest.stateSince, totalLag: ingest.totalLag }, 503)
+      }
+      return c.json({ status: 'ready', backend: services.deps.store.backend, ingest: ingest.state })
     })
     .get('/metrics', (c) => {
       const text = services.requests.render(services.deps.metrics.snapshot(), services.exports.active)

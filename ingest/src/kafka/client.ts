@@ -1,4 +1,4 @@
-import { type Admin, Kafka, type LogEntry, logLevel } from 'kafkajs'
+import { type Admin, ConfigResourceTypes, Kafka, type LogEntry, logLevel, type RetryOptions } from 'kafkajs'
 import type { Logger } from '../log.ts'
 
 /** Where the consumer reads and where it sends what it refuses. Mirrors the product's `Config['kafka']`. */
@@ -20,12 +20,19 @@ export const DLQ_TOPIC_PARTITIONS = 1
 /** While a broker is down kafkajs logs the same error for every retry; one line per message per window is enough. */
 const REPEATED_LOG_WINDOW_MS = 5_000
 
+/** Broker restarts take seconds; kafkajs's default (5 quick retries) gives up before a restarted broker answers. */
+export const BROKER_RESTART_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 }
+
 /**
  * A kafkajs client whose own logs go to the product's structured logger. kafkajs's INFO level narrates every
  * join and fetch, so only its warnings and errors are passed on, as warnings: kafkajs retries what it logs, and
  * the ingest reports a failure it cannot recover from itself.
  */
-export function createKafka(settings: Pick<KafkaSettings, 'brokers' | 'clientId'>, log: Logger): Kafka {
+export function createKafka(
+  settings: Pick<KafkaSettings, 'brokers' | 'clientId'>,
+  log: Logger,
+  retry: RetryOptions = BROKER_RESTART_RETRY,
+): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' })
   const lastLogged = new Map<string, { at: number; repeats: number }>()
   return new Kafka({
@@ -44,8 +51,7 @@ export function createKafka(settings: Pick<KafkaSettings, 'brokers' | 'clientId'
       if (lastLogged.size > 100) lastLogged.clear()
       kafkaLog.warn(message, { namespace: entry.namespace, ...fields, repeatsSinceLastLine: last?.repeats ?? 0 })
     },
-    // Broker restarts take seconds; kafkajs's default (5 quick retries) gives up before a restarted broker answers.
-    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
+    retry,
   })
 }
 
@@ -71,4 +77,18 @@ export async function ensureTopics(
   }
   const { topics: metadata } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) })
   return new Map(metadata.map((t) => [t.name, t.partitions.length]))
+}
+
+/**
+ * A topic's `max.message.bytes`: the largest record batch the broker accepts for it. Undefined when the broker
+ * does not say (no permission to describe configs, an old broker); the caller then assumes Kafka's default.
+ */
+export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise<number | undefined> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+  })
+  const entry = resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')
+  const value = Number(entry?.configValue)
+  return Number.isInteger(value) && value > 0 ? value : undefined
 }

@@ -22,7 +22,7 @@ import {
 import { BatchWriter, type PreparedBatch, type WriterStore } from '../batch-writer.ts'
 import { validateMessage } from '../contract.ts'
 import type { Logger } from '../log.ts'
-import type { IngestMetrics } from '../metrics.ts'
+import type { IngestMetrics, IngestStateReason } from '../metrics.ts'
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF, sleep } from '../retry.ts'
 import { BatchCutter, type OffsetRange, type Run, recoveryPlan } from './batching.ts'
 import {
@@ -31,8 +31,10 @@ import {
   DLQ_TOPIC_PARTITIONS,
   ensureTopics,
   type KafkaSettings,
+  topicMaxMessageBytes,
 } from './client.ts'
-import { deadLetter, type Refusal } from './dead-letter.ts'
+import { chunkDeadLetters, DEFAULT_MAX_MESSAGE_BYTES, deadLetter, type Refusal } from './dead-letter.ts'
+import { LagMonitor } from './lag-monitor.ts'
 
 export type { KafkaSettings } from './client.ts'
 
@@ -55,6 +57,10 @@ export interface ConsumerTuning {
   sessionTimeoutMs: number
   /** The broker answers a fetch once it has this many bytes (or after batchAgeMs). */
   minFetchBytes: number
+  /** No progress for this long while lag is above zero makes the ingest `stuck`. */
+  stuckAfterMs: number
+  /** Waits between restarts of a consumer that failed (exponential, with jitter). */
+  restartBackoff: Backoff
   /** Called after every group join with this member's partitions (tests and the benchmark wait on it). */
   onAssignment?: (partitions: number[]) => void
 }
@@ -82,6 +88,13 @@ const DEFAULT_SESSION_TIMEOUT_MS = 10_000
 const DEFAULT_STATS_INTERVAL_MS = 5_000
 /** Two cores: one partition's rows are validated in JS while another's insert runs on the engine's threads. */
 export const DEFAULT_PARTITIONS_CONCURRENTLY = 2
+/** Far longer than any insert or fetch wait: a minute without progress while events wait is not slowness. */
+const DEFAULT_STUCK_AFTER_MS = 60_000
+const DEFAULT_RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 }
+/** Fewer sends to the dead-letter topic retried inside kafkajs: the ingest's own loop retries, visibly paused. */
+const DLQ_SEND_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 2 }
+/** The smallest limit the dead-letter sends shrink to when the broker keeps refusing them as too large. */
+const MIN_DLQ_LIMIT_BYTES = 4_096
 
 /** The fetch sizing of the ingest consumer: the broker's fetch does the size and age batching. */
 export function fetchOptions(batching: BatchingSettings, minFetchBytes?: number) {
@@ -94,12 +107,61 @@ export function fetchOptions(batching: BatchingSettings, minFetchBytes?: number)
 }
 
 /**
- * Runs the Kafka ingest until `signal` aborts, then shuts down gracefully and resolves. Rejects if the consumer
- * crashes in a way kafkajs does not restart from, or if the broker cannot be reached at start.
+ * Runs the Kafka ingest until `signal` aborts, then shuts down gracefully and resolves. A consumer that fails is
+ * restarted with backoff (the state is `stopped`, with the error, meanwhile), so the ingest never halts for good.
+ * Lag is read from the broker by a monitor of its own, so it is known while the consumer is down.
  */
 export async function runConsumer(options: RunConsumerOptions): Promise<void> {
-  await new KafkaIngest(options).run()
+  const tuning: ConsumerTuning = {
+    backoff: DEFAULT_BACKOFF,
+    statsIntervalMs: DEFAULT_STATS_INTERVAL_MS,
+    partitionsConsumedConcurrently: DEFAULT_PARTITIONS_CONCURRENTLY,
+    sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
+    minFetchBytes: fetchOptions(options.batching).minBytes,
+    stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
+    restartBackoff: DEFAULT_RESTART_BACKOFF,
+    ...options.tuning,
+  }
+  const { metrics, signal } = options
+  const log = options.log.child({ component: 'kafka-ingest', topic: options.kafka.topic })
+  const consumer = { joined: false }
+  const monitor = new LagMonitor({
+    kafka: options.kafka,
+    metrics,
+    log,
+    intervalMs: tuning.statsIntervalMs,
+    stuckAfterMs: tuning.stuckAfterMs,
+    consuming: () => consumer.joined,
+  })
+  monitor.start()
+  try {
+    for (let failures = 0; !signal.aborted; failures++) {
+      const session = new KafkaIngest(options, tuning, log, consumer)
+      try {
+        await session.run()
+        if (signal.aborted) return
+        throw new Error('the consumer stopped by itself')
+      } catch (error) {
+        consumer.joined = false
+        if (signal.aborted) return
+        const detail = error instanceof Error ? error.message : String(error)
+        metrics.setState('stopped', { code: 'consumer_failed', detail })
+        if (session.progressed) failures = 0
+        const delayMs = backoffDelay(failures, tuning.restartBackoff)
+        log.error('the consumer failed; restarting it', { error: detail, restartInMs: delayMs })
+        await sleep(delayMs, signal)
+      }
+    }
+  } finally {
+    await monitor.stop()
+  }
 }
+
+/**
+ * One consumer session: connects, joins the group and consumes until `signal` aborts (then shuts down gracefully
+ * and resolves). Rejects if the consumer
+ * crashes in a way kafkajs does not restart from, or if the broker cannot be reached at start.
+ */
 
 interface PartitionState {
   cutter: BatchCutter<KafkaMessage>
@@ -121,7 +183,6 @@ interface PreparedRun {
 class KafkaIngest {
   private readonly settings: KafkaSettings
   private readonly batching: BatchingSettings
-  private readonly tuning: ConsumerTuning
   private readonly writer: BatchWriter
   private readonly metrics: IngestMetrics
   private readonly log: Logger
@@ -135,23 +196,24 @@ class KafkaIngest {
   private stopping = false
   private batchesInHand = 0
   private whenIdle: (() => void) | undefined
-  /** Batches currently waiting for the store; the topic is paused while any is. */
-  private waitingForStore = 0
+  /** What the topic is paused for: each reason with the batches waiting on it. Fetching resumes when none is left. */
+  private readonly waiting = new Map<IngestStateReason['code'], { batches: number; reason: IngestStateReason }>()
+  /** The dead-letter topic's `max.message.bytes`; lowered if the broker still refuses a send as too large. */
+  private dlqLimitBytes = DEFAULT_MAX_MESSAGE_BYTES
+  /** True once this session has committed something. */
+  progressed = false
 
-  constructor(options: RunConsumerOptions) {
+  constructor(
+    options: RunConsumerOptions,
+    private readonly tuning: ConsumerTuning,
+    log: Logger,
+    private readonly status: { joined: boolean },
+  ) {
     this.settings = options.kafka
     this.batching = options.batching
-    this.tuning = {
-      backoff: DEFAULT_BACKOFF,
-      statsIntervalMs: DEFAULT_STATS_INTERVAL_MS,
-      partitionsConsumedConcurrently: DEFAULT_PARTITIONS_CONCURRENTLY,
-      sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
-      minFetchBytes: fetchOptions(options.batching).minBytes,
-      ...options.tuning,
-    }
     this.writer = new BatchWriter(options.store)
     this.metrics = options.metrics
-    this.log = options.log.child({ component: 'kafka-ingest', topic: options.kafka.topic })
+    this.log = log
     this.signal = options.signal
     this.source = `kafka:${options.kafka.topic}`
   }
@@ -162,16 +224,17 @@ class KafkaIngest {
     const kafka = createKafka(this.settings, this.log)
     const admin = kafka.admin()
     this.admin = admin
-    let statsTimer: NodeJS.Timeout | undefined
     try {
       await admin.connect()
       const partitionCounts = await ensureTopics(admin, [
         { topic, partitions: DEFAULT_TOPIC_PARTITIONS },
         { topic: dlqTopic, partitions: DLQ_TOPIC_PARTITIONS },
       ])
+      this.dlqLimitBytes = await this.readDlqLimit(admin)
       const producer = kafka.producer({
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
+        retry: DLQ_SEND_RETRY,
       })
       this.producer = producer
       await producer.connect()
@@ -194,7 +257,10 @@ class KafkaIngest {
 
       const crashed = new Promise<never>((_, reject) => {
         consumer.on(consumer.events.CRASH, ({ payload }) => {
-          this.metrics.lastError = payload.error.message
+          this.status.joined = false
+          if (!this.stopping) {
+            this.metrics.setState('stopped', { code: 'consumer_failed', detail: payload.error.message })
+          }
           if (!payload.restart && !this.stopping) reject(payload.error)
         })
       })
@@ -202,6 +268,9 @@ class KafkaIngest {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         // A new generation: partitions may have moved, and kafkajs resumes each one from its committed offset.
         this.partitions.clear()
+        this.status.joined = true
+        // A failed consumer that joins again is not yet well: it is `running` again once it commits.
+        if (this.metrics.state === 'starting') this.metrics.running()
         const assigned = payload.memberAssignment[topic] ?? []
         this.log.info('joined the consumer group', { groupId, memberId: payload.memberId, partitions: assigned })
         this.tuning.onAssignment?.(assigned)
@@ -209,12 +278,11 @@ class KafkaIngest {
 
       await consumer.connect()
       await consumer.subscribe({ topics: [topic], fromBeginning: true })
-      statsTimer = setInterval(() => void this.reportStats(), this.tuning.statsIntervalMs)
-      statsTimer.unref()
       this.log.info('consuming', {
         groupId,
         partitions: partitionCounts.get(topic),
         dlqTopic,
+        dlqMaxMessageBytes: this.dlqLimitBytes,
         batchRows,
         batchBytes,
         batchAgeMs,
@@ -235,9 +303,26 @@ class KafkaIngest {
       })
       await Promise.race([stopped, crashed])
     } finally {
-      clearInterval(statsTimer)
+      this.status.joined = false
       await this.disconnectAll()
     }
+  }
+
+  /** The dead-letter topic's limit, or Kafka's default when the broker does not tell. */
+  private async readDlqLimit(admin: Admin): Promise<number> {
+    try {
+      const limit = await topicMaxMessageBytes(admin, this.settings.dlqTopic)
+      if (limit !== undefined) return limit
+      this.log.warn('the dead-letter topic has no max.message.bytes; assuming the default', {
+        assumed: DEFAULT_MAX_MESSAGE_BYTES,
+      })
+    } catch (error) {
+      this.log.warn("could not read the dead-letter topic's max.message.bytes; assuming the default", {
+        assumed: DEFAULT_MAX_MESSAGE_BYTES,
+        error: String(error),
+      })
+    }
+    return DEFAULT_MAX_MESSAGE_BYTES
   }
 
   /** Stop fetching, let the batches in hand finish (stored, dead letters sent, committed), then leave the group. */
@@ -283,7 +368,10 @@ class KafkaIngest {
       if (state) {
         this.consumer?.seek({ topic: this.settings.topic, partition, offset: String(state.nextToCommit) })
       }
-      this.metrics.lastError = error instanceof Error ? error.message : String(error)
+      if (!this.stopping) {
+        const detail = error instanceof Error ? error.message : String(error)
+        this.metrics.setState('stopped', { code: 'consumer_failed', detail })
+      }
       throw error
     } finally {
       this.batchesInHand--
@@ -310,6 +398,7 @@ class KafkaIngest {
       if (!(await stored)) return false
       await this.consumer?.commitOffsets([{ topic, partition, offset: String(run.lastOffset + 1) }])
       state.nextToCommit = run.lastOffset + 1
+      this.committed()
       resolveOffset(String(run.lastOffset))
       await heartbeat()
       return true
@@ -407,20 +496,20 @@ class KafkaIngest {
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
     // The insert and the dead letters proceed together; both must be acknowledged before the commit.
-    const sent = this.sendDeadLetters(partition, refusals)
+    const sent = this.sendDeadLetters(partition, refusals, heartbeat)
     const [storing, sending] = await Promise.allSettled([this.storeRows(partition, run, rows, heartbeat), sent])
     if (storing.status === 'rejected') {
       if (sending.status === 'rejected') this.log.error('dead letters failed', { error: String(sending.reason) })
       throw storing.reason
     }
     if (sending.status === 'rejected') throw sending.reason
-    if (storing.value === undefined) return false
+    if (storing.value === undefined || !sending.value) return false
     if (storing.value.length > 0) {
       const refused = storing.value.map(
         (row): Refusal => ({ message: row.message, reason: 'store_rejected', error: row.error }),
       )
       for (let i = 0; i < refused.length; i++) this.metrics.recordRejected('store_rejected')
-      await this.sendDeadLetters(partition, refused)
+      return this.sendDeadLetters(partition, refused, heartbeat)
     }
     return true
   }
@@ -484,9 +573,27 @@ class KafkaIngest {
    * Runs a store action, retrying with backoff and jitter while the store is unavailable. Meanwhile the topic is
    * paused (no new fetches) and the group membership is kept by heartbeats. Resolves undefined on shutdown.
    */
-  private async whileStoreUnavailable<T>(
+  private whileStoreUnavailable<T>(action: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T | undefined> {
+    return this.whilePaused(
+      'store_unavailable',
+      (error) => error instanceof StoreError && error.kind === 'unavailable',
+      action,
+      heartbeat,
+      () => this.metrics.storeRetries++,
+    )
+  }
+
+  /**
+   * Runs an action, retrying with backoff and jitter while it fails with an error `waitable` accepts (any other is
+   * thrown). Meanwhile the topic is paused with `code` as the reason (visible in the state and the metrics) and the
+   * group membership is kept by heartbeats. Resolves undefined on shutdown.
+   */
+  private async whilePaused<T>(
+    code: IngestStateReason['code'],
+    waitable: (error: unknown) => boolean,
     action: () => Promise<T>,
     heartbeat: () => Promise<void>,
+    onRetry?: () => void,
   ): Promise<T | undefined> {
     let waiting = false
     try {
@@ -494,12 +601,14 @@ class KafkaIngest {
         try {
           return await action()
         } catch (error) {
-          if (!(error instanceof StoreError) || error.kind !== 'unavailable') throw error
-          this.metrics.storeRetries++
-          this.metrics.lastError = error.message
+          if (!waitable(error)) throw error
+          onRetry?.()
+          const reason = { code, detail: error instanceof Error ? error.message : String(error) }
           if (!waiting) {
             waiting = true
-            this.storeWaitBegins(error)
+            this.pauseFor(reason)
+          } else {
+            this.stillPausedFor(reason)
           }
           if (this.signal.aborted) return undefined
           await sleep(backoffDelay(attempt, this.tuning.backoff), this.signal)
@@ -508,71 +617,111 @@ class KafkaIngest {
         }
       }
     } finally {
-      if (waiting) this.storeWaitEnds()
+      if (waiting) this.pauseEnds(code)
     }
   }
 
-  private storeWaitBegins(error: StoreError): void {
-    if (this.waitingForStore++ > 0) return
-    this.log.warn('store unavailable: pausing the topic and retrying', { error: error.message })
-    this.metrics.paused = true
+  private pauseFor(reason: IngestStateReason): void {
+    const entry = this.waiting.get(reason.code)
+    if (entry) {
+      entry.batches++
+      entry.reason = reason
+    } else {
+      this.waiting.set(reason.code, { batches: 1, reason })
+      this.log.warn('pausing the topic and retrying', { reason: reason.code, error: reason.detail })
+    }
+    this.metrics.setState('paused', reason)
     this.consumer?.pause([{ topic: this.settings.topic }])
   }
 
-  private storeWaitEnds(): void {
-    if (--this.waitingForStore > 0) return
-    this.metrics.paused = false
+  private stillPausedFor(reason: IngestStateReason): void {
+    const entry = this.waiting.get(reason.code)
+    if (entry) entry.reason = reason
+    this.metrics.setState('paused', reason)
+  }
+
+  private pauseEnds(code: IngestStateReason['code']): void {
+    const entry = this.waiting.get(code)
+    if (!entry) return
+    if (--entry.batches > 0) return
+    this.waiting.delete(code)
+    this.log.info('the cause of the pause is gone', { reason: code })
+    const other = [...this.waiting.values()].at(-1)
+    if (other) {
+      this.metrics.setState('paused', other.reason)
+      return
+    }
+    this.metrics.running()
     if (this.stopping) return
-    this.log.info('store answers again: resuming the topic')
+    this.log.info('resuming the topic')
     this.consumer?.resume([{ topic: this.settings.topic }])
   }
 
-  private async sendDeadLetters(partition: number, refusals: readonly Refusal[]): Promise<void> {
-    if (refusals.length === 0) return
+  /** A run was committed: the ingest makes progress, whatever failed before. */
+  private committed(): void {
+    this.progressed = true
+    this.metrics.progressed()
+    const state = this.metrics.state
+    if ((state === 'stopped' || state === 'stuck' || state === 'starting') && this.waiting.size === 0) {
+      this.metrics.running()
+    }
+  }
+
+  /**
+   * Sends dead letters in sends that each fit the dead-letter topic's `max.message.bytes`, a letter too large for
+   * it cut to fit. While the topic cannot be reached the ingest pauses and retries; resolves false on shutdown
+   * (then nothing may be committed), true once every letter is acknowledged.
+   */
+  private async sendDeadLetters(
+    partition: number,
+    refusals: readonly Refusal[],
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    if (refusals.length === 0) return true
     const producer = this.producer
     if (!producer) throw new Error('the dead-letter producer is not connected')
     const failedAt = new Date()
-    await producer.send({
-      topic: this.settings.dlqTopic,
-      acks: -1,
-      messages: refusals.map((refusal) => deadLetter(this.settings.topic, partition, refusal, failedAt)),
-    })
-    this.metrics.deadLettered += refusals.length
-  }
-
-  /** Measures lag per partition (high watermark minus the group's committed offset) and logs a stats line. */
-  private async reportStats(): Promise<void> {
-    const admin = this.admin
-    if (!admin || this.stopping) return
-    const { topic, groupId } = this.settings
-    try {
-      const [ends, committed] = await Promise.all([
-        admin.fetchTopicOffsets(topic),
-        admin.fetchOffsets({ groupId, topics: [topic] }),
-      ])
-      const committedByPartition = new Map(
-        (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const),
-      )
-      for (const end of ends) {
-        const from = Math.max(committedByPartition.get(end.partition) ?? -1, Number(end.low))
-        this.metrics.lag.set(`${topic}/${end.partition}`, Math.max(0, Number(end.high) - from))
+    const letters = refusals.map((refusal) => deadLetter(this.settings.topic, partition, refusal, failedAt))
+    let sent = 0
+    while (sent < letters.length) {
+      const limit = this.dlqLimitBytes
+      let refusedAsTooLarge = false
+      for (const chunk of chunkDeadLetters(letters.slice(sent), limit)) {
+        const acknowledged = await this.whilePaused(
+          'dead_letter_unavailable',
+          (error) => !isTooLarge(error),
+          () => producer.send({ topic: this.settings.dlqTopic, acks: -1, messages: chunk }),
+          heartbeat,
+        ).catch((error: unknown) => {
+          if (!isTooLarge(error) || limit <= MIN_DLQ_LIMIT_BYTES) throw error
+          return 'too large' as const
+        })
+        if (acknowledged === undefined) return false
+        if (acknowledged === 'too large') {
+          // The topic's limit is lower than read (changed since, or a broker-wide cap): send smaller batches.
+          this.dlqLimitBytes = Math.max(MIN_DLQ_LIMIT_BYTES, Math.min(this.dlqLimitBytes, Math.floor(limit / 2)))
+          this.log.warn('the dead-letter topic refused a send as too large; sending smaller ones', {
+            limitBytes: this.dlqLimitBytes,
+          })
+          refusedAsTooLarge = true
+          break
+        }
+        sent += chunk.length
+        this.metrics.deadLettered += chunk.length
       }
-    } catch (error) {
-      this.log.warn('could not measure consumer lag', { error: String(error) })
+      if (!refusedAsTooLarge) break
     }
-    const s = this.metrics.snapshot()
-    this.log.info('ingest stats', {
-      receivedPerSecond: s.receivedPerSecond,
-      storedPerSecond: s.storedPerSecond,
-      received: s.received,
-      stored: s.stored,
-      deadLettered: s.deadLettered,
-      duplicates: s.duplicates,
-      lastInsertMs: s.lastInsertMs === null ? null : Math.round(s.lastInsertMs),
-      lag: s.lag,
-      totalLag: s.totalLag,
-      paused: s.paused,
-      storeRetries: s.storeRetries,
-    })
+    return true
   }
+}
+
+/** The broker refused a produce request because a record batch exceeds the topic's `max.message.bytes`. */
+function isTooLarge(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const type = (e as { type?: unknown }).type
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true
+    const errors = (e as { errors?: unknown }).errors
+    if (Array.isArray(errors) && errors.some(isTooLarge)) return true
+  }
+  return false
 }

@@ -35,9 +35,7 @@ class BrokenInserts implements WriterStore {
     if (this.broken) throw new StoreError('query', 'Unknown column (simulated write-path bug)', '16')
     return this.store.insertJsonLines(...args)
   }
-  queryOnWriter<Row>(name: string, params: Record<string, unknown>): Promise<Row[]> {
-    return this.store.queryOnWriter<Row>(name, params)
-  }
+  queryOnWriter: Store['queryOnWriter'] = (name, params) => this.store.queryOnWriter(name, params)
 }
 
 const bed = useKafkaTestBed('ingest-health')

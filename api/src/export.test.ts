@@ -148,6 +148,40 @@ describe('raw events export', () => {
     expect(records.length - 1).toBe(expected.length)
   })
 
+  it('counts the rows of an export before it starts, the same filters exactly', async () => {
+    const app = testApp(loaded)
+    const query = 'from=2025-01-13&to=2025-01-16&type=view,comment&region=US,CN-BJ&tags=tiktokrefugee,cattax'
+    const { status, body } = await getJson<{ rows: number; limit: number }>(app, `/api/export/events/count?${query}`)
+    expect(status).toBe(200)
+    const { records, response } = await csv(app, `/api/export/events.csv?${query}`)
+    expect(body.rows).toBe(records.length - 1)
+    expect(response.headers.get('X-Export-Rows')).toBe(String(body.rows))
+    expect(body.limit).toBe(10_000_000)
+    const bad = await getJson<ErrorBody>(app, '/api/export/events/count?from=yesterday')
+    expect(bad.status).toBe(400)
+    expect(bad.body.parameter).toBe('from')
+  })
+
+  it('starts a CSV with a UTF-8 byte-order mark when asked (bom=1), and only then', async () => {
+    const app = testApp(loaded)
+    const bom = [0xef, 0xbb, 0xbf]
+    for (const path of [
+      '/api/export/events.csv?from=2025-01-14T03:00:00%2B08:00&to=2025-01-14T03:00:01%2B08:00',
+      '/api/export/top.csv?from=2025-01-13&to=2025-01-16',
+    ]) {
+      const withBom = new Uint8Array(await (await app.request(`${path}&bom=1`)).arrayBuffer())
+      expect([...withBom.slice(0, 3)], path).toEqual(bom)
+      const text = new TextDecoder().decode(withBom)
+      // The rest is the same file as without the mark (TextDecoder drops the mark it reads).
+      const without = await (await app.request(path)).text()
+      expect(text).toBe(without)
+      expect(without.charCodeAt(0)).toBe('"'.charCodeAt(0))
+    }
+    const refused = await getJson<ErrorBody>(app, '/api/export/top.csv?bom=yes')
+    expect(refused.status).toBe(400)
+    expect(refused.body.parameter).toBe('bom')
+  })
+
   it('refuses an export over the row cap with the count, and allows one exactly at the cap', async () => {
     const from = Date.parse('2025-01-13T00:00:00+08:00')
     const to = Date.parse('2025-01-14T00:00:00+08:00')

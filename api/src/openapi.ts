@@ -3,6 +3,7 @@ import { z } from 'zod'
 import {
   annotationBody,
   annotationsQuery,
+  csvOptions,
   eventsExportQuery,
   growthQuery,
   heatmapQuery,
@@ -124,6 +125,13 @@ const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/export/events/count',
+    summary: 'How many rows the raw events export of these parameters holds, and the cap: {rows, limit}',
+    query: eventsExportQuery,
+    produces: 'application/json',
+  },
+  {
+    method: 'get',
     path: '/api/annotations',
     summary: 'Annotations dated in the range',
     query: annotationsQuery,
@@ -189,6 +197,7 @@ export function openApiDocument(options: { tokenRequired: boolean }): JsonSchema
   const paths: Record<string, Record<string, JsonSchema>> = {}
   for (const op of OPERATIONS) {
     const parameters: JsonSchema[] = op.query ? queryParameters(op.query) : []
+    if (op.produces === 'text/csv') parameters.push(...queryParameters(csvOptions))
     for (const [name, description] of Object.entries(op.pathParams ?? {})) {
       parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } })
     }

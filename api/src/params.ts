@@ -241,6 +241,27 @@ export const eventsExportQuery = z.strictObject({
 
 export const annotationsQuery = z.strictObject({ ...rangeParams })
 
+/**
+ * The parameter every CSV download takes besides its route's own: `bom=1` starts the file with a UTF-8 byte-order
+ * mark, so Excel opens Chinese text (猫税, 小红书) as UTF-8 instead of the system code page.
+ */
+export const csvOptions = z.strictObject({
+  bom: z
+    .enum(['0', '1'], { error: 'bom must be 0 or 1' })
+    .optional()
+    .meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark (for Excel)' }),
+})
+export type CsvOptions = z.output<typeof csvOptions>
+
+/** Takes the CSV options out of a query string, validated, leaving the route's own parameters. */
+export function splitCsvOptions(queries: Record<string, string[]>): {
+  options: CsvOptions
+  rest: Record<string, string[]>
+} {
+  const { bom, ...rest } = queries
+  return { options: parseQuery(csvOptions, bom === undefined ? {} : { bom }), rest }
+}
+
 /** An annotation as posted; `ts` is RFC 3339 with an offset or epoch milliseconds. */
 export const annotationBody = z.strictObject({
   ts: z

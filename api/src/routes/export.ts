@@ -16,6 +16,7 @@ import {
   heatmapQuery,
   overviewQuery,
   parseQuery,
+  splitCsvOptions,
   splitQuery,
   topQuery,
   trendingQuery,
@@ -40,42 +41,52 @@ const PREFETCH = new CountQueuingStrategy({ highWaterMark: 2 })
 export const EVENTS_HEADER = ['t', 'ts', 'id', 'type', 'user_id', 'note_id', 'hashtags', 'region', 'country', 'lang']
 
 const encoder = new TextEncoder()
+/** U+FEFF in UTF-8: the byte-order mark `bom=1` puts first. */
+const UTF8_BOM = '\uFEFF'
 
 export function exportRoutes(services: Services, pageRows: number): Hono<AppEnv> {
-  return new Hono<AppEnv>().get('/:file', async (c) => {
-    const file = c.req.param('file')
-    const dataset = file.endsWith('.csv') ? file.slice(0, -4) : file
-    if (!(EXPORT_DATASETS as readonly string[]).includes(dataset)) {
-      throw invalidParameter(
-        'dataset',
-        `dataset: unknown export "${file.slice(0, 40)}"; one of ${EXPORT_DATASETS.map((d) => `${d}.csv`).join(', ')}`,
-      )
-    }
-    const release = services.exports.acquire()
-    try {
-      if (dataset === 'events') return await eventsExport(services, c, pageRows, release)
-      const { table, range, zone, subject } = await reportTable(
-        services,
-        dataset as Exclude<ExportDataset, 'events'>,
-        c,
-      )
-      const body = [csvLine(table.header), ...table.rows.map(csvLine)]
-      setDownloadHeaders(c, filename(dataset, subject, range, zone))
-      release()
-      return c.body(textStream(body))
-    } catch (error) {
-      release()
-      throw error
-    }
-  })
+  return new Hono<AppEnv>()
+    .get('/events/count', async (c) => {
+      // What a raw export of these parameters would hold, asked before starting it (the UI shows it first).
+      const { rest } = splitCsvOptions(c.req.queries())
+      const { rows } = await countEvents(services, c, rest)
+      return c.json({ rows, limit: services.deps.api.exportMaxRows })
+    })
+    .get('/:file', async (c) => {
+      const file = c.req.param('file')
+      const dataset = file.endsWith('.csv') ? file.slice(0, -4) : file
+      if (!(EXPORT_DATASETS as readonly string[]).includes(dataset)) {
+        throw invalidParameter(
+          'dataset',
+          `dataset: unknown export "${file.slice(0, 40)}"; one of ${EXPORT_DATASETS.map((d) => `${d}.csv`).join(', ')}`,
+        )
+      }
+      const { options, rest: queries } = splitCsvOptions(c.req.queries())
+      const prefix = options.bom === '1' ? UTF8_BOM : ''
+      const release = services.exports.acquire()
+      try {
+        if (dataset === 'events') return await eventsExport(services, c, queries, prefix, pageRows, release)
+        const { table, range, zone, subject } = await reportTable(
+          services,
+          dataset as Exclude<ExportDataset, 'events'>,
+          queries,
+        )
+        const body = [prefix + csvLine(table.header), ...table.rows.map(csvLine)]
+        setDownloadHeaders(c, filename(dataset, subject, range, zone))
+        release()
+        return c.body(textStream(body))
+      } catch (error) {
+        release()
+        throw error
+      }
+    })
 }
 
 async function reportTable(
   services: Services,
   dataset: Exclude<ExportDataset, 'events'>,
-  c: Context<AppEnv>,
+  queries: Record<string, string[]>,
 ): Promise<{ table: Table; range: TimeRange; zone: string; subject: string[] }> {
-  const queries = c.req.queries()
   const now = Date.now()
   switch (dataset) {
     case 'growth': {
@@ -113,20 +124,32 @@ async function reportTable(
  * Raw events of a range. Counted first, so an export over the cap is refused with the count rather than cut
  * short; then streamed page by page on the bulk lane. The client going away aborts the page in flight.
  */
-async function eventsExport(services: Services, c: Context<AppEnv>, pageRows: number, release: () => void) {
-  const { store, api, log } = services.deps
-  const query = parseQuery(eventsExportQuery, c.req.queries())
+/** The rows a raw export of these parameters holds, with the range, zone and filters it was read with. */
+async function countEvents(services: Services, c: Context<AppEnv>, queries: Record<string, string[]>) {
+  const query = parseQuery(eventsExportQuery, queries)
   const zone = await resolveZone(services, query.tz)
   const range = requestedRange(query, zone, Date.now())
   const tags = combinedTags(query)
   const filters = { regions: query.region ?? [], types: query.type ?? [], tags }
-  const clientGone = c.req.raw.signal
-  const [count] = await store.query(
+  const [count] = await services.deps.store.query(
     'api_events_count',
     { from: range.from, to: range.to, ...filters },
     { signal: c.get('signal'), lane: 'bulk' },
   )
-  const rows = count?.rows ?? 0
+  return { rows: count?.rows ?? 0, zone, range, tags, filters }
+}
+
+async function eventsExport(
+  services: Services,
+  c: Context<AppEnv>,
+  queries: Record<string, string[]>,
+  prefix: string,
+  pageRows: number,
+  release: () => void,
+) {
+  const { store, api, log } = services.deps
+  const { rows, zone, range, tags, filters } = await countEvents(services, c, queries)
+  const clientGone = c.req.raw.signal
   if (rows > api.exportMaxRows) {
     throw new ApiError(
       413,
@@ -151,7 +174,7 @@ async function eventsExport(services: Services, c: Context<AppEnv>, pageRows: nu
         try {
           if (!headerSent) {
             headerSent = true
-            controller.enqueue(encoder.encode(csvLine(EVENTS_HEADER)))
+            controller.enqueue(encoder.encode(prefix + csvLine(EVENTS_HEADER)))
             return
           }
           const page = await store.queryText(

@@ -101,6 +101,25 @@ function initialJs(): { raw: number; gzip: number; files: string[] } {
   return { raw, gzip, files }
 }
 
+/** The iTXt chunks of a PNG, keyword → UTF-8 text. */
+function pngText(png: Buffer): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (let offset = 8; offset < png.length; ) {
+    const length = png.readUInt32BE(offset)
+    const type = png.toString('latin1', offset + 4, offset + 8)
+    if (type === 'iTXt') {
+      const data = png.subarray(offset + 8, offset + 8 + length)
+      const keywordEnd = data.indexOf(0)
+      // keyword \0, compression flag and method, language \0, translated keyword \0, text
+      const languageEnd = data.indexOf(0, keywordEnd + 3)
+      const translatedEnd = data.indexOf(0, languageEnd + 1)
+      found[data.toString('latin1', 0, keywordEnd)] = data.subarray(translatedEnd + 1).toString('utf8')
+    }
+    offset += 12 + length
+  }
+  return found
+}
+
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 
 describe('dashboard against the real product', () => {
@@ -245,7 +264,10 @@ describe('dashboard against the real product', () => {
     ])
     expect(download.suggestedFilename()).toMatch(/^trendlens-growth-.*Asia_Shanghai\.csv$/)
     const path = await download.path()
-    const lines = readFileSync(path, 'utf8').trimEnd().split(/\r?\n/)
+    const bytes = readFileSync(path)
+    // A UTF-8 byte-order mark first, so Excel reads 猫税 and 小红书 as written.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = bytes.subarray(3).toString('utf8').trimEnd().split(/\r?\n/)
     expect(lines[0]).toBe('"tag","t","ts","views","discussions","cum_views","cum_discussions"')
     const api = await product.json<{ series: { points: unknown[] }[] }>(
       `/api/hashtags/growth?tag=tiktokrefugee&tag=tiktokban&from=${encodeURIComponent(STORY_FROM)}` +
@@ -254,6 +276,81 @@ describe('dashboard against the real product', () => {
     const points = api.series.reduce((sum, s) => sum + s.points.length, 0)
     expect(points).toBe(2 * 11 * 24)
     expect(lines.length).toBe(1 + points)
+    await context.close()
+  })
+
+  it('exports raw events from the UI: the row count first, progress while it streams, a BOM', async () => {
+    const { context, page } = await open('/?range=surge&region=US&type=view,comment')
+    await ready(page)
+    await page.click('[data-testid=raw-export-open]')
+    const count = page.locator('[data-testid=raw-export-count]')
+    await count.waitFor({ timeout: UI_TIMEOUT })
+    const announced = Number(await count.getAttribute('data-value'))
+    const api = await product.json<{ rows: number }>(
+      '/api/export/events/count?from=2025-01-14T00:00:00%2B08:00&to=2025-01-15T00:00:00%2B08:00' +
+        '&tz=Asia%2FShanghai&region=US&type=view,comment',
+    )
+    expect(announced).toBe(api.rows)
+    expect(announced).toBeGreaterThan(100)
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT }),
+      page.click('[data-testid=raw-export-start]'),
+    ])
+    expect(download.suggestedFilename()).toMatch(/^trendlens-events-.*Asia_Shanghai\.csv$/)
+    const bytes = readFileSync(await download.path())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n')
+    expect(lines[0]).toBe('"t","ts","id","type","user_id","note_id","hashtags","region","country","lang"')
+    expect(lines.length - 1).toBe(announced)
+    await expect(page.locator('[data-testid=raw-export-done]').getAttribute('data-rows')).resolves.toBe(
+      String(announced),
+    )
+    await expect(page.locator('[data-testid=raw-export-progress]').getAttribute('data-value')).resolves.toBe(
+      String(announced),
+    )
+    await context.close()
+  })
+
+  it('downloads a PNG captioned with its title, range and zone', async () => {
+    const { context, page } = await open('/')
+    await ready(page)
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT }),
+      page.click('[data-testid=export-growth-png]'),
+    ])
+    const png = readFileSync(await download.path())
+    const width = png.readUInt32BE(16)
+    const height = png.readUInt32BE(20)
+    const chart = await page.locator('[data-testid=growth-chart]').boundingBox()
+    if (!chart) throw new Error('no chart box')
+    // Drawn at twice the size, with a 48 px caption above the chart.
+    expect(width).toBe(Math.round(chart.width) * 2)
+    expect(height).toBe(Math.round(chart.height) * 2 + 96)
+    // The caption is drawn above the chart: the band holds text-coloured pixels.
+    const inked = await page.evaluate(
+      async (url) => {
+        const image = new Image()
+        image.src = url
+        await image.decode()
+        const canvas = document.createElement('canvas')
+        canvas.width = image.width
+        canvas.height = 96
+        const context = canvas.getContext('2d')
+        if (!context) return 0
+        context.drawImage(image, 0, 0)
+        const { data } = context.getImageData(0, 0, image.width, 96)
+        let dark = 0
+        for (let i = 0; i < data.length; i += 4) if ((data[i] ?? 255) < 128) dark++
+        return dark
+      },
+      `data:image/png;base64,${png.toString('base64')}`,
+    )
+    expect(inked).toBeGreaterThan(500)
+    // ...and its words are in the file's text chunks, readable by any tool.
+    expect(pngText(png)).toEqual({
+      Title: 'Hashtag growth: #tiktokrefugee, #tiktokban',
+      Description: 'Jan 10, 2025, 00:00 – Jan 21, 2025, 00:00 · Asia/Shanghai',
+    })
     await context.close()
   })
 

@@ -177,6 +177,16 @@ const en = {
   annotationSave: 'Save note',
   annotationInvalid: 'Give a time and a title.',
   cancel: 'Cancel',
+  close: 'Close',
+  rawExport: 'Raw events',
+  rawExportOpen: 'Export CSV…',
+  rawExportOnlyTags: 'only {tags}',
+  rawExportCounting: 'Counting rows…',
+  rawExportRows: '{rows} rows in this view',
+  rawExportTooMany: 'More than the export limit of {limit} rows: narrow the range or the filters.',
+  rawExportStart: 'Download',
+  rawExportProgress: '{received} of {rows} rows…',
+  rawExportDone: 'Downloaded {received} of {rows} rows',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -348,6 +358,16 @@ const zh: Record<MessageKey, string> = {
   annotationSave: '保存标注',
   annotationInvalid: '请填写时间和标题。',
   cancel: '取消',
+  close: '关闭',
+  rawExport: '原始事件',
+  rawExportOpen: '导出 CSV…',
+  rawExportOnlyTags: '仅 {tags}',
+  rawExportCounting: '正在统计行数…',
+  rawExportRows: '此视图共 {rows} 行',
+  rawExportTooMany: '超过导出上限 {limit} 行，请缩小时间范围或筛选条件。',
+  rawExportStart: '下载',
+  rawExportProgress: '已接收 {received} / {rows} 行…',
+  rawExportDone: '已下载 {received} / {rows} 行',
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh }

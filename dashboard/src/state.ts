@@ -283,6 +283,8 @@ export interface Queries {
   split: QueryParams
   heatmap: QueryParams
   annotations: QueryParams
+  /** Raw events of the view (the export): range, regions and event types. */
+  events: QueryParams
 }
 
 /** The parameters of every data route for this view; each route gets only the ones it accepts (api/src/params.ts). */
@@ -314,6 +316,7 @@ export function queries(state: ViewState, defaults: Defaults): Queries {
     },
     heatmap: { ...base, type, region: state.heatRegion, metric: state.splitMetric },
     annotations: base,
+    events: { ...base, region, type },
   }
 }
 

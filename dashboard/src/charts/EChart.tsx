@@ -9,6 +9,7 @@ import type { ChartOption } from '../transforms/options.ts'
 
 export interface ChartHandle {
   /** The chart as a PNG data URL, on the given background (the canvas itself is transparent). */
+  /** The chart drawn at twice its size, for sharp downloads. */
   toPng(background: string): string | undefined
   /** Shows the tooltip of one bucket, as hovering it would (a list item pointing at its place on the chart). */
   showTip(dataIndex: number): void

@@ -14,6 +14,7 @@ import {
 import { canonicalTimeZone, resolveBound, toIsoInZone, toWallString, wallTimeToInstant } from '../time.ts'
 import type { ViewProps } from '../view.ts'
 import { Help } from './Help.tsx'
+import { RawExport } from './RawExport.tsx'
 import { Segmented } from './Segmented.tsx'
 
 /** The zones a viewer of this story is most likely to want; any other IANA zone can be typed in. */
@@ -43,7 +44,7 @@ const TYPE_LABEL: Record<EventType, MessageKey> = {
   ip_region: 'typeIpRegion',
 }
 
-export function Controls({ state, update, t, range }: ViewProps) {
+export function Controls({ state, update, t, range, queries }: ViewProps) {
   const [customOpen, setCustomOpen] = useState(state.preset === 'custom')
   useEffect(() => {
     if (state.preset === 'custom') setCustomOpen(true)
@@ -116,6 +117,7 @@ export function Controls({ state, update, t, range }: ViewProps) {
           </label>
         ))}
       </fieldset>
+      <RawExport state={state} queries={queries} t={t} />
     </section>
   )
 }

@@ -3,6 +3,11 @@ import type { RefObject } from 'react'
 import { type ExportDataset, exportUrl, type QueryParams } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import type { Translate } from '../i18n.ts'
+import { captionedPng, type PngCaption } from '../png.ts'
+import type { Palette } from '../transforms/palette.ts'
+
+/** The chart's pixel ratio in its PNG: sharp on a high-density screen and in print. */
+const PNG_PIXEL_RATIO = 2
 
 interface ExportsProps {
   dataset: ExportDataset
@@ -11,14 +16,19 @@ interface ExportsProps {
   t: Translate
   chart?: RefObject<ChartHandle | null>
   pngName?: string
-  background?: string
+  /** What the PNG's caption says: title, range and zone. */
+  caption?: PngCaption
+  palette?: Palette
   table?: { visible: boolean; toggle: () => void; label: string }
 }
 
-export function Exports({ dataset, params, what, t, chart, pngName, background, table }: ExportsProps) {
-  const downloadPng = () => {
-    const url = chart?.current?.toPng(background ?? '#ffffff')
-    if (!url) return
+export function Exports({ dataset, params, what, t, chart, pngName, caption, palette, table }: ExportsProps) {
+  const downloadPng = async () => {
+    const background = palette?.background ?? '#ffffff'
+    const chartUrl = chart?.current?.toPng(background)
+    if (!chartUrl) return
+    const colors = { background, text: palette?.text ?? '#000000', muted: palette?.textMuted ?? '#555555' }
+    const url = caption ? await captionedPng(chartUrl, caption, colors, PNG_PIXEL_RATIO) : chartUrl
     const link = document.createElement('a')
     link.href = url
     link.download = pngName ?? `trendlens-${dataset}.png`
@@ -33,7 +43,8 @@ export function Exports({ dataset, params, what, t, chart, pngName, background, 
       ) : null}
       <a
         className="button ghost"
-        href={exportUrl(dataset, params)}
+        // With a byte-order mark, Excel opens the UTF-8 file's Chinese text as written.
+        href={exportUrl(dataset, { ...params, bom: '1' })}
         download
         aria-label={t('exportCsvLabel', { what })}
         data-testid={`export-${dataset}-csv`}
@@ -44,7 +55,7 @@ export function Exports({ dataset, params, what, t, chart, pngName, background, 
         <button
           type="button"
           className="button ghost"
-          onClick={downloadPng}
+          onClick={() => void downloadPng()}
           aria-label={t('exportPngLabel', { what })}
           data-testid={`export-${dataset}-png`}
         >

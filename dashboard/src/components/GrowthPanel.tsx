@@ -14,6 +14,7 @@ import {
   hashtag,
   type Translate,
 } from '../i18n.ts'
+import { pngCaption } from '../png.ts'
 import { MAX_TAGS, normaliseTag } from '../state.ts'
 import { toIsoInZone, toWallString, wallTimeToInstant } from '../time.ts'
 import {
@@ -132,7 +133,14 @@ export function GrowthPanel(props: GrowthPanelProps) {
             what={what}
             t={t}
             chart={chart}
-            background={palette.background}
+            palette={palette}
+            caption={pngCaption(
+              `${what}: ${state.tags.map(hashtag).join(', ')}`,
+              range,
+              state.tz,
+              state.lang,
+              Date.now(),
+            )}
             pngName={pngFileName('growth', state.tags, range, state.tz, Date.now())}
             table={{ visible: showTable, toggle: () => setShowTable((v) => !v), label: t('showTable') }}
           />

@@ -6,6 +6,7 @@ import { HeatmapChart } from '../charts/HeatmapChart.tsx'
 import { pngFileName } from '../exportName.ts'
 import { useNarrow, useQuery } from '../hooks.ts'
 import { formatDay, formatInteger, formatPercent, regionName } from '../i18n.ts'
+import { pngCaption } from '../png.ts'
 import { type HeatmapView, hourLabel } from '../transforms/heatmap.ts'
 import type { ViewProps } from '../view.ts'
 import { type Column, DataTable, type Row } from './DataTable.tsx'
@@ -55,7 +56,14 @@ export default function HeatmapPanel(props: ViewProps & { refresh: number }) {
           what={what}
           t={t}
           chart={chart}
-          background={palette.background}
+          palette={palette}
+          caption={pngCaption(
+            `${what}: ${regionName(state.heatRegion, state.lang)}`,
+            range,
+            state.tz,
+            state.lang,
+            Date.now(),
+          )}
           pngName={pngFileName('heatmap', [state.heatRegion, state.splitMetric], range, state.tz, Date.now())}
           table={{ visible: showTable, toggle: () => setShowTable((v) => !v), label: t('showTable') }}
         />

@@ -6,6 +6,7 @@ import { SplitChart } from '../charts/lazy.ts'
 import { pngFileName } from '../exportName.ts'
 import type { QueryState } from '../hooks.ts'
 import { formatInstant, formatInteger, formatPercent, regionName } from '../i18n.ts'
+import { pngCaption } from '../png.ts'
 import { crossoverItems, type SplitView, splitAxis } from '../transforms/split.ts'
 import type { ViewProps } from '../view.ts'
 import { ChartBoundary } from './ChartBoundary.tsx'
@@ -55,7 +56,14 @@ export function SplitPanel(props: ViewProps & { split: QueryState<SplitResponse>
           what={what}
           t={t}
           chart={chart}
-          background={palette.background}
+          palette={palette}
+          caption={pngCaption(
+            `${what}: ${t(state.level === 'country' ? 'levelCountry' : 'levelProvince')}, ${t(state.splitMetric === 'users' ? 'metricUsers' : 'metricEvents')}`,
+            range,
+            state.tz,
+            state.lang,
+            Date.now(),
+          )}
           pngName={pngFileName('regions', [state.level, state.splitMetric], range, state.tz, Date.now())}
           table={{ visible: showTable, toggle: () => setShowTable((v) => !v), label: t('showTable') }}
         />

@@ -100,6 +100,14 @@ function wrap(line: string): string[] {
 }
 
 async function main(): Promise<void> {
+  const printAt = process.argv.indexOf('--print')
+  if (printAt >= 0) {
+    const name = process.argv[printAt + 1] ?? ''
+    const query = loadQueries().get(name)
+    if (!query) throw new Error(`no query ${name}`)
+    console.log(query.sql)
+    return
+  }
   if (process.argv.includes('--rows')) {
     // Fills each `-- row:` line in from what the engine reports, on a fresh temporary store: for a new query, or
     // after a change; the diff is then reviewed like any other.

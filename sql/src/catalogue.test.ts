@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sampleParams } from './catalogue-check.ts'
 import { CATALOGUE_FILE, renderCatalogue, typeScriptType } from './catalogue-generator.ts'
-import { loadQueries, parseQuery } from './queries.ts'
+import { loadQueries, parseFragment, parseQuery } from './queries.ts'
 import type { Store } from './store.ts'
 import { openTempStore } from './testing.ts'
 
@@ -57,6 +57,39 @@ describe('query headers', () => {
     expect(typeScriptType('Array(Nullable(String))', 'row')).toBe('(string | null)[]')
     expect(typeScriptType('Array(String)', 'param')).toBe('readonly string[]')
     expect(() => typeScriptType('Map(String, UInt64)', 'row')).toThrow(/no TypeScript type/)
+  })
+})
+
+describe('fragments', () => {
+  const fragments = new Map([
+    [
+      'in_regions',
+      parseFragment(
+        'in_regions',
+        '-- The filter.\n-- args: region_column, country_column\nempty({regions:Array(String)}) OR region_column IN {regions:Array(String)} OR country_column IN {regions:Array(String)}\n',
+      ),
+    ],
+  ])
+  const header = '-- params: regions Array(String)\n-- row: n UInt64\n'
+
+  it('expand in place with their columns, and bring their parameters to the query', () => {
+    const query = parseQuery(
+      'q',
+      `${header}SELECT count() AS n FROM t WHERE x AND {{ in_regions(first_region, country_column) }}`,
+      'q.sql',
+      fragments,
+    )
+    expect(query.sql).toBe(
+      `${header}SELECT count() AS n FROM t WHERE x AND (empty({regions:Array(String)}) OR first_region IN {regions:Array(String)} OR country_column IN {regions:Array(String)})`.trim(),
+    )
+    expect([...query.params.keys()]).toEqual(['regions'])
+  })
+
+  it('refuse an unknown fragment, a wrong number of columns, or an expression where a column goes', () => {
+    const use = (text: string) => () => parseQuery('q', `${header}SELECT 1 AS n WHERE ${text}`, 'q.sql', fragments)
+    expect(use('{{ in_region(region, country) }}')).toThrow(/no fragment in_region/)
+    expect(use('{{ in_regions(region) }}')).toThrow(/takes 2 arguments/)
+    expect(use("{{ in_regions(region, 'CN') }}")).toThrow(/takes column names|not a fragment use/)
   })
 })
 

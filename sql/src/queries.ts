@@ -13,7 +13,8 @@ export interface Column {
  * Named queries live in sql/queries/<role>/<name>.sql, one per file, names unique across folders. Every value is a
  * typed server-side parameter `{name:Type}`. The header declares the parameters (`-- params:`) and the output
  * columns (`-- row:`); the loader checks the declared parameters against the ones the SQL uses, so a header cannot
- * drift from its query, and a call that misses one fails before it reaches the engine.
+ * drift from its query, and a call that misses one fails before it reaches the engine. An expression several
+ * queries share is a fragment (sql/fragments/<name>.sql), written `{{ name(column, …) }}` where it is used.
  */
 export interface NamedQuery {
   name: string
@@ -21,21 +22,42 @@ export interface NamedQuery {
   file: string
   /** The header's prose before the declarations. */
   description: string
+  /** The SQL sent to the engine, fragments expanded. */
   sql: string
   params: ReadonlyMap<string, Column>
   /** Undefined until the `-- row:` line is written; the catalogue refuses such a query. */
   row: readonly Column[] | undefined
 }
 
+/**
+ * An expression several queries share, with the columns it applies to as arguments. Its `{name:Type}` parameters
+ * become the using query's (and its header must declare them). Expanded when queries load, so each value stays a
+ * typed parameter and nothing is stored in the engine.
+ */
+export interface Fragment {
+  name: string
+  args: readonly string[]
+  sql: string
+}
+
 export const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'queries')
+export const FRAGMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fragments')
+const FRAGMENT_USE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\(([^(){}]*)\)\s*\}\}/g
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const PARAM_PATTERN = /\{([A-Za-z_][A-Za-z0-9_]*):([^}]+)\}/g
 const DECLARATION = /^--\s(params|row):\s*(.*)$/
 const CONTINUATION = /^--\s{2,}(\S.*)$/
 
-export function parseQuery(name: string, text: string, file = `${name}.sql`): NamedQuery {
+export function parseQuery(
+  name: string,
+  source: string,
+  file = `${name}.sql`,
+  fragments: ReadonlyMap<string, Fragment> = loadFragments(),
+): NamedQuery {
   const fail = (message: string): never => {
     throw new Error(`query ${name} (${file}): ${message}`)
   }
+  const text = expandFragments(source, fragments, fail)
   const header = readHeader(text)
   if (header.params === undefined) fail('the header needs a "-- params:" line ("-- params: none" when it takes none)')
   const declared = header.params === 'none' ? [] : parseColumns(header.params ?? '', fail)
@@ -65,16 +87,74 @@ export function parseQuery(name: string, text: string, file = `${name}.sql`): Na
 }
 
 /** Every query under `dir`, by name; a name used twice (in two folders) is refused. */
-export function loadQueries(dir: string = QUERIES_DIR): ReadonlyMap<string, NamedQuery> {
+export function loadQueries(
+  dir: string = QUERIES_DIR,
+  fragments: ReadonlyMap<string, Fragment> = loadFragments(),
+): ReadonlyMap<string, NamedQuery> {
   const queries = new Map<string, NamedQuery>()
   for (const path of sqlFiles(dir)) {
     const name = basename(path, '.sql')
     const file = relative(dir, path)
     const other = queries.get(name)
     if (other) throw new Error(`query ${name} is defined twice: ${other.file} and ${file}`)
-    queries.set(name, parseQuery(name, readFileSync(path, 'utf8'), file))
+    queries.set(name, parseQuery(name, readFileSync(path, 'utf8'), file, fragments))
   }
   return queries
+}
+
+/** A fragment file: its header's `-- args:` line names the columns it takes; the rest (comments aside) is its SQL. */
+export function parseFragment(name: string, text: string): Fragment {
+  const lines = text.split('\n')
+  const argsLine = lines.find((line) => line.startsWith('-- args:'))
+  const args = (argsLine ?? '')
+    .slice('-- args:'.length)
+    .split(',')
+    .map((arg) => arg.trim())
+    .filter(Boolean)
+  const bad = args.filter((arg) => !IDENTIFIER.test(arg))
+  if (bad.length > 0) throw new Error(`fragment ${name}: arguments must be identifiers: ${bad.join(', ')}`)
+  const sql = lines
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n')
+    .trim()
+  if (sql === '') throw new Error(`fragment ${name} has no SQL`)
+  return { name, args, sql }
+}
+
+export function loadFragments(dir: string = FRAGMENTS_DIR): ReadonlyMap<string, Fragment> {
+  const fragments = new Map<string, Fragment>()
+  for (const path of sqlFiles(dir)) {
+    const name = basename(path, '.sql')
+    fragments.set(name, parseFragment(name, readFileSync(path, 'utf8')))
+  }
+  return fragments
+}
+
+/**
+ * Replaces each `{{ name(a, b) }}` by the fragment's SQL in parentheses, its argument names replaced by the given
+ * columns (whole words only).
+ */
+function expandFragments(text: string, fragments: ReadonlyMap<string, Fragment>, fail: (m: string) => never): string {
+  const expanded = text.replace(FRAGMENT_USE, (_use, name: string, list: string) => {
+    const fragment = fragments.get(name) ?? fail(`no fragment ${name} in sql/fragments`)
+    const given = list
+      .split(',')
+      .map((arg) => arg.trim())
+      .filter(Boolean)
+    if (given.length !== fragment.args.length) {
+      fail(
+        `fragment ${name} takes ${fragment.args.length} arguments (${fragment.args.join(', ')}), given ${given.length}`,
+      )
+    }
+    const bad = given.filter((arg) => !IDENTIFIER.test(arg))
+    if (bad.length > 0) fail(`fragment ${name} takes column names, given ${bad.join(', ')}`)
+    if (fragment.args.length === 0) return `(${fragment.sql})`
+    const column = new Map(fragment.args.map((arg, i) => [arg, given[i] as string]))
+    const argNames = new RegExp(`\\b(${fragment.args.join('|')})\\b`, 'g')
+    return `(${fragment.sql.replace(argNames, (arg) => column.get(arg) ?? arg)})`
+  })
+  if (expanded.includes('{{')) fail('a "{{" that is not a fragment use {{ name(column, …) }}')
+  return expanded
 }
 
 /** The same check the type checker makes, at run time: every parameter given, none unknown, each of its kind. */

@@ -5,6 +5,6 @@ SELECT count() AS rows
 FROM events_v1
 WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
   AND (empty({types:Array(String)}) OR toString(type) IN {types:Array(String)})
   AND (empty({tags:Array(String)}) OR hasAny(hashtags, {tags:Array(String)}))

@@ -22,7 +22,7 @@ WITH
         FROM region_activity_15m_v1
         WHERE bucket >= fromUnixTimestamp64Milli({previous_from:Int64}, 'UTC')
           AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-          AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+          AND {{ in_regions(region, country) }}
         GROUP BY period
     ),
     newcomers AS
@@ -45,7 +45,7 @@ WITH
         )
         WHERE first_seen >= fromUnixTimestamp64Milli({previous_from:Int64}, 'UTC')
           AND first_seen < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-          AND (empty({regions:Array(String)}) OR first_region IN {regions:Array(String)} OR first_country IN {regions:Array(String)})
+          AND {{ in_regions(first_region, first_country) }}
         GROUP BY period
     )
 SELECT

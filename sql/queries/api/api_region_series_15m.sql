@@ -4,8 +4,6 @@
 --         regions Array(String), types Array(String) (empty: all), level String ('country' | 'province'),
 --         keys Array(String) (the regions shown), metric String ('users' | 'events')
 -- row: ts Int64, key String, is_total UInt64, events UInt64, users UInt64
--- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
--- day on which Lord Howe's clocks move by 30 minutes.
 SELECT
     ts,
     key,
@@ -17,7 +15,7 @@ FROM
     SELECT
         multiIf(
             {step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-            {step:String} = 'hour', (toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)),
+            {step:String} = 'hour', {{ local_hour_start(bucket) }},
             toUnixTimestamp(bucket)) * 1000 AS ts,
         if(if({level:String} = 'province' AND country = 'CN', region, country) AS region_key IN {keys:Array(String)},
             region_key, 'other') AS key,
@@ -26,7 +24,7 @@ FROM
     FROM region_activity_15m_v1
     WHERE bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
       AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-      AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+      AND {{ in_regions(region, country) }}
       AND (empty({types:Array(String)}) OR toString(type) IN {types:Array(String)})
 )
 GROUP BY GROUPING SETS ((ts, key), (ts))

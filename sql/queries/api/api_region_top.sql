@@ -11,7 +11,7 @@ FROM region_activity_15m_v1
 WHERE bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
   AND country != ''
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
   AND (empty({types:Array(String)}) OR toString(type) IN {types:Array(String)})
 GROUP BY key
 ORDER BY if({metric:String} = 'users', users, events) DESC, key ASC

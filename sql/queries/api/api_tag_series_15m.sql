@@ -3,13 +3,11 @@
 -- params: tags Array(String), from Int64, to Int64 (epoch ms, bucket-aligned), tz String,
 --         step String ('15m' | 'hour' | 'day'), regions Array(String) (empty: all)
 -- row: tag String, ts Int64, views UInt64, discussions UInt64
--- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
--- day on which Lord Howe's clocks move by 30 minutes.
 SELECT
     hashtag AS tag,
     multiIf(
         {step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-        {step:String} = 'hour', (toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)),
+        {step:String} = 'hour', {{ local_hour_start(bucket) }},
         toUnixTimestamp(bucket)) * 1000 AS ts,
     sumIf(events, type = 'view') AS views,
     sumIf(events, type IN ('post', 'comment')) AS discussions
@@ -17,6 +15,6 @@ FROM tag_counts_15m_v1
 WHERE hashtag IN {tags:Array(String)}
   AND bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
 GROUP BY tag, ts
 ORDER BY tag, ts

@@ -3,13 +3,11 @@
 -- params: tags Array(String), from Int64, to Int64 (epoch ms, bucket-aligned), tz String,
 --         step String ('15m' | 'hour' | 'day')
 -- row: tag String, ts Int64, views UInt64, discussions UInt64
--- Local hours start at the instant minus its local minutes: the engine's toStartOfHour misplaces the hours of the
--- day on which Lord Howe's clocks move by 30 minutes.
 SELECT
     hashtag AS tag,
     multiIf(
         {step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-        {step:String} = 'hour', (toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)),
+        {step:String} = 'hour', {{ local_hour_start(bucket) }},
         toUnixTimestamp(bucket)) * 1000 AS ts,
     sum(views) AS views,
     sum(discussions) AS discussions

@@ -10,6 +10,6 @@ FROM tag_counts_1m_v1
 WHERE hashtag IN {tags:Array(String)}
   AND bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
 GROUP BY tag, ts
 ORDER BY tag, ts

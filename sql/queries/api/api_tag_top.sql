@@ -9,7 +9,7 @@ SELECT
 FROM tag_counts_15m_v1
 WHERE bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
 GROUP BY tag
 HAVING if({by:String} = 'views', views, discussions) > 0
 ORDER BY if({by:String} = 'views', views, discussions) DESC, tag ASC

@@ -10,7 +10,7 @@ FROM
     FROM tag_counts_15m_v1
     WHERE hashtag IN {tags:Array(String)}
       AND bucket < fromUnixTimestamp64Milli({quarter_before:Int64}, 'UTC')
-      AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+      AND {{ in_regions(region, country) }}
     GROUP BY tag
     UNION ALL
     SELECT hashtag AS tag, sumIf(events, type = 'view') AS views, sumIf(events, type IN ('post', 'comment')) AS discussions
@@ -18,7 +18,7 @@ FROM
     WHERE hashtag IN {tags:Array(String)}
       AND bucket >= fromUnixTimestamp64Milli({quarter_before:Int64}, 'UTC')
       AND bucket < fromUnixTimestamp64Milli({before:Int64}, 'UTC')
-      AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+      AND {{ in_regions(region, country) }}
     GROUP BY tag
 )
 GROUP BY tag

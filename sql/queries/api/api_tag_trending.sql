@@ -26,7 +26,7 @@ FROM
     FROM tag_counts_15m_v1
     WHERE bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
       AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-      AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+      AND {{ in_regions(region, country) }}
     GROUP BY tag
 )
 WHERE recent >= {min_recent:UInt64} AND (is_new OR multiple >= {min_multiple:Float64})

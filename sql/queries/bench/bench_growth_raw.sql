@@ -7,7 +7,7 @@ SELECT
     hashtag AS tag,
     multiIf(
         {step:String} = 'day', toUnixTimestamp(toStartOfDay(ts, {tz:String})),
-        {step:String} = 'hour', (toUnixTimestamp(ts) - modulo(toUnixTimestamp(ts) + timeZoneOffset(toTimeZone(ts, {tz:String})), 3600)),
+        {step:String} = 'hour', {{ local_hour_start(ts) }},
         toUnixTimestamp(toStartOfFifteenMinutes(ts))) * 1000 AS bucket_ts,
     countIf(type = 'view') AS views,
     countIf(type IN ('post', 'comment')) AS discussions
@@ -16,6 +16,6 @@ ARRAY JOIN hashtags AS hashtag
 WHERE hashtag IN {tags:Array(String)}
   AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
 GROUP BY tag, bucket_ts
 ORDER BY tag, bucket_ts

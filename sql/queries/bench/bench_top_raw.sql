@@ -10,7 +10,7 @@ FROM events_v1
 ARRAY JOIN hashtags AS hashtag
 WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-  AND (empty({regions:Array(String)}) OR region IN {regions:Array(String)} OR country IN {regions:Array(String)})
+  AND {{ in_regions(region, country) }}
 GROUP BY tag
 HAVING if({by:String} = 'views', views, discussions) > 0
 ORDER BY if({by:String} = 'views', views, discussions) DESC, tag ASC

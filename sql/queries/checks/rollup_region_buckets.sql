@@ -3,7 +3,7 @@
 -- row: t Int64, country LowCardinality(String), events UInt64, users UInt64
 SELECT
     if({step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-        toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)) * 1000 AS t,
+        {{ local_hour_start(bucket) }}) * 1000 AS t,
     country,
     sum(events) AS events,
     uniqExactMerge(users) AS users

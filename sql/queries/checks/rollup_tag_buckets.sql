@@ -5,7 +5,7 @@
 --      country LowCardinality(String), events UInt64
 SELECT
     if({step:String} = 'day', toUnixTimestamp(toStartOfDay(bucket, {tz:String})),
-        toUnixTimestamp(bucket) - modulo(toUnixTimestamp(bucket) + timeZoneOffset(toTimeZone(bucket, {tz:String})), 3600)) * 1000 AS t,
+        {{ local_hour_start(bucket) }}) * 1000 AS t,
     hashtag,
     type,
     country,

@@ -1,4 +1,4 @@
-import { type Admin, ConfigResourceTypes, Kafka, type LogEntry, logLevel, type RetryOptions } from 'kafkajs'
+import { type Admin, type ConfigResourceTypes, Kafka, type LogEntry, logLevel, type RetryOptions } from 'kafkajs'
 import type { Logger } from '../log.ts'
 
 /** Where the consumer reads and where it sends what it refuses. Mirrors the product's `Config['kafka']`. */
@@ -19,6 +19,9 @@ export const DLQ_TOPIC_PARTITIONS = 1
 
 /** While a broker is down kafkajs logs the same error for every retry; one line per message per window is enough. */
 const REPEATED_LOG_WINDOW_MS = 5_000
+
+/** `ConfigResourceTypes.TOPIC`: kafkajs's enum is not a named export Node's ESM loader can see in its CommonJS. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 
 /** Broker restarts take seconds; kafkajs's default (5 quick retries) gives up before a restarted broker answers. */
 export const BROKER_RESTART_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 }
@@ -86,7 +89,7 @@ export async function ensureTopics(
 export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise<number | undefined> {
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+    resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }],
   })
   const entry = resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')
   const value = Number(entry?.configValue)

@@ -64,6 +64,8 @@ const RAW_ITERATIONS = 5
 const API = {
   defaultTimeZone: 'Asia/Shanghai',
   token: undefined,
+  allowedHosts: ['127.0.0.1', 'localhost'],
+  liveMaxClients: 1_000,
   exportMaxRows: 1_000_000_000,
   exportMaxConcurrent: 2,
   queryTimeoutMs: 120_000,

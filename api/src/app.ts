@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -6,16 +5,18 @@ import { requestId } from 'hono/request-id'
 import { matchedRoutes } from 'hono/route'
 import { type AppDeps, type AppEnv, ExportSlots, type Services, ZoneNames } from './context.ts'
 import { ApiError, toApiError } from './errors.ts'
+import { LiveHub } from './live-hub.ts'
 import { openApiDocument } from './openapi.ts'
 import { RequestMetrics } from './request-metrics.ts'
 import { ResponseCache } from './response-cache.ts'
 import { annotationRoutes } from './routes/annotations.ts'
 import { EXPORT_PAGE_ROWS, exportRoutes } from './routes/export.ts'
 import { hashtagRoutes } from './routes/hashtags.ts'
-import { liveRoutes } from './routes/live.ts'
+import { LIVE_INTERVAL_MS, liveRoutes } from './routes/live.ts'
 import { overviewRoutes } from './routes/overview.ts'
 import { regionRoutes } from './routes/regions.ts'
 import { healthRoutes, metaRoutes } from './routes/system.ts'
+import { requireKnownHost, requireSameOriginJson, requireToken, securityHeaders } from './security.ts'
 
 export type { AppDeps, AppEnv } from './context.ts'
 
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     requests: new RequestMetrics(),
     exports: new ExportSlots(deps.api.exportMaxConcurrent),
     zones: new ZoneNames(deps.store),
+    live: new LiveHub(deps, deps.liveIntervalMs ?? LIVE_INTERVAL_MS, deps.api.liveMaxClients),
     annotationsRevision: { value: 0 },
   }
   const app = new Hono<AppEnv>()
@@ -52,6 +54,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const seconds = (performance.now() - started) / 1000
     services.requests.observe(c.req.method, routeLabel(c), c.res.status, seconds)
   })
+  app.use(securityHeaders())
+  app.use(requireKnownHost(deps.api.allowedHosts))
+  app.use(requireSameOriginJson())
   if (deps.api.token !== undefined) app.use('/api/*', requireToken(deps.api.token))
 
   app.route('/', healthRoutes(services))
@@ -92,28 +97,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app
 }
 
-/** The route pattern that answered (`/api/hashtags/growth`), so metrics are not split by query string or id. */
+/**
+ * The route pattern that answered (`/api/hashtags/growth`), so metrics are not split by query string or id. The
+ * dashboard's catch-all handlers match every path, so they never name an API route; what they serve is `static`.
+ */
 function routeLabel(c: Context<AppEnv>): string {
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL')
-  const last = handlers[handlers.length - 1]
-  if (last && last.path !== '*') return last.path
-  return c.res.status === 404 ? 'unmatched' : 'static'
+  const endpoint = matchedRoutes(c).find((route) => route.method !== 'ALL' && !isCatchAll(route.path))
+  if (endpoint) return endpoint.path
+  return c.res.status === 404 || isApiPath(c.req.path) ? 'unmatched' : 'static'
 }
 
-/** Every /api route but the OpenAPI document needs the token, as a bearer header or a `token` query parameter. */
-function requireToken(token: string) {
-  const expected = createHash('sha256').update(token).digest()
-  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
-    if (c.req.path === '/api/openapi.json') return next()
-    const header = c.req.header('Authorization')
-    const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : c.req.query('token')
-    // Comparing digests keeps the comparison constant-time whatever the lengths.
-    const matches = given !== undefined && timingSafeEqual(createHash('sha256').update(given).digest(), expected)
-    if (!matches) {
-      throw new ApiError(401, 'unauthorized', 'this API needs a token: Authorization: Bearer <token>, or ?token=')
-    }
-    return next()
-  }
+function isCatchAll(path: string): boolean {
+  return path === '*' || path === '/*'
 }
 
 function tooLarge(c: Context<AppEnv>) {

@@ -42,4 +42,18 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', KAFKA_BROKERS: '' }).kafka).toBeUndefined()
   })
+
+  it('answers for loopback names by default, for HOST when it is a name, and for ALLOWED_HOSTS when set', () => {
+    expect(loadConfig({}).api.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]'])
+    expect(loadConfig({ HOST: '0.0.0.0' }).api.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]'])
+    expect(loadConfig({ HOST: 'trends.internal' }).api.allowedHosts).toContain('trends.internal')
+    expect(loadConfig({ ALLOWED_HOSTS: 'Trends.Example.com, .example.org,[::1]' }).api.allowedHosts).toEqual([
+      'trends.example.com',
+      '.example.org',
+      '[::1]',
+    ])
+    expect(loadConfig({ ALLOWED_HOSTS: '*' }).api.allowedHosts).toEqual(['*'])
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'example.com:8080' })).toThrow(/ALLOWED_HOSTS/)
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'http://example.com' })).toThrow(/ALLOWED_HOSTS/)
+  })
 })

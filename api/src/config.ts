@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_ALLOWED_HOSTS, hostName } from './security.ts'
 
 /** 8080 is the product's documented address: http://localhost:8080. */
 export const DEFAULT_PORT = 8080
@@ -21,6 +22,8 @@ export const DEFAULT_BATCH_AGE_MS = 1_000
 export const DEFAULT_EXPORT_MAX_ROWS = 10_000_000
 /** Each export holds a store connection busy; two at once keeps the dashboard responsive. */
 export const DEFAULT_EXPORT_MAX_CONCURRENT = 2
+/** Open live streams cost one socket each (their ticks share one query); beyond this new ones are refused. */
+export const DEFAULT_LIVE_MAX_CLIENTS = 1_000
 /** A dashboard query that takes longer than this is a bug or an overload; fail it with a clear error. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000
 
@@ -34,6 +37,7 @@ const EnvSchema = z.object({
   ROLE: z.enum(['all', 'api', 'ingest', 'migrate']).default('all'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   HOST: z.string().min(1).default(DEFAULT_HOST),
+  ALLOWED_HOSTS: z.string().optional(),
   CLICKHOUSE_URL: z.url().optional(),
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),
@@ -68,6 +72,7 @@ const EnvSchema = z.object({
   API_TOKEN: z.string().min(16).optional(),
   EXPORT_MAX_ROWS: positiveInt.default(DEFAULT_EXPORT_MAX_ROWS),
   EXPORT_MAX_CONCURRENT: positiveInt.default(DEFAULT_EXPORT_MAX_CONCURRENT),
+  LIVE_MAX_CLIENTS: positiveInt.default(DEFAULT_LIVE_MAX_CLIENTS),
   QUERY_TIMEOUT_MS: positiveInt.default(DEFAULT_QUERY_TIMEOUT_MS),
   DASHBOARD_DIR: z.string().optional(),
   OPEN_BROWSER: flag.optional(),
@@ -94,6 +99,9 @@ export interface Config {
   api: {
     defaultTimeZone: string
     token: string | undefined
+    /** Host names the API answers for (`*` any; `.example.com` a domain and its subdomains). */
+    allowedHosts: string[]
+    liveMaxClients: number
     exportMaxRows: number
     exportMaxConcurrent: number
     queryTimeoutMs: number
@@ -130,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const zone = defined.DEFAULT_TZ
   if (zone !== undefined && !isTimeZone(zone)) problems.push(`DEFAULT_TZ: unknown IANA time zone "${zone}"`)
   const brokers = parseBrokers(defined.KAFKA_BROKERS, problems)
+  const allowedHosts = parseAllowedHosts(defined.ALLOWED_HOSTS, defined.HOST, problems)
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   return {
@@ -164,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     api: {
       defaultTimeZone: e.DEFAULT_TZ,
       token: e.API_TOKEN,
+      allowedHosts,
+      liveMaxClients: e.LIVE_MAX_CLIENTS,
       exportMaxRows: e.EXPORT_MAX_ROWS,
       exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
@@ -186,4 +197,38 @@ function parseBrokers(value: string | undefined, problems: string[]): string[] |
     return undefined
   }
   return brokers
+}
+
+/**
+ * The names the API answers for: ALLOWED_HOSTS, else loopback plus HOST when HOST is a specific name (listening
+ * on every interface says nothing about the names clients use).
+ */
+function parseAllowedHosts(value: string | undefined, host: string | undefined, problems: string[]): string[] {
+  if (value === undefined) {
+    const own = host === undefined || host === '0.0.0.0' || host === '::' ? undefined : listenName(host)
+    return own === undefined || DEFAULT_ALLOWED_HOSTS.includes(own)
+      ? [...DEFAULT_ALLOWED_HOSTS]
+      : [...DEFAULT_ALLOWED_HOSTS, own]
+  }
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean)
+  const bad = entries.filter((entry) => {
+    if (entry === '*') return false
+    const name = entry.startsWith('.') ? entry.slice(1) : entry
+    return hostName(name) !== name
+  })
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(
+      `ALLOWED_HOSTS: expected host names without port (localhost,example.com,.example.com,[::1]) or *, got "${value}"`,
+    )
+    return []
+  }
+  return entries
+}
+
+/** HOST as clients spell it in a Host header: IPv6 addresses in brackets. */
+function listenName(host: string): string | undefined {
+  return hostName(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)
 }

@@ -2,6 +2,7 @@ import type { IngestMetrics, Logger } from '@trendlens/ingest'
 import type { Store } from '@trendlens/sql'
 import type { Config } from './config.ts'
 import { ApiError, invalidParameter } from './errors.ts'
+import type { LiveHub } from './live-hub.ts'
 import type { RequestMetrics } from './request-metrics.ts'
 import type { ResponseCache } from './response-cache.ts'
 
@@ -17,6 +18,8 @@ export interface AppDeps {
    * second of staleness turns a burst of identical requests into one query. 0 turns the cache off.
    */
   responseCacheMs?: number | undefined
+  /** Time between live ticks (default LIVE_INTERVAL_MS); tests use shorter ticks. */
+  liveIntervalMs?: number | undefined
   /** Rows per page of a raw events export (default EXPORT_PAGE_ROWS); tests use small pages to cross boundaries. */
   exportPageRows?: number | undefined
 }
@@ -27,6 +30,8 @@ export interface Services {
   cache: ResponseCache
   requests: RequestMetrics
   exports: ExportSlots
+  /** The live stream's shared ticks. */
+  live: LiveHub
   zones: ZoneNames
   /** Bumped on every annotation write, so cached annotation lists are never served stale. */
   annotationsRevision: { value: number }

@@ -6,6 +6,12 @@ export type ErrorCode =
   | 'invalid_parameter'
   | 'invalid_body'
   | 'unauthorized'
+  | 'unknown_host'
+  | 'forbidden_origin'
+  | 'unsupported_media_type'
+  | 'request_too_large'
+  | 'bad_request'
+  | 'too_many_connections'
   | 'not_found'
   | 'export_too_large'
   | 'too_many_exports'
@@ -20,7 +26,7 @@ export interface ErrorBody {
   code: ErrorCode
   message: string
   requestId: string
-  /** The offending query parameter or body field, for `invalid_parameter` and `invalid_body`. */
+  /** The offending query parameter, body field or header (`Host`, `Origin`, `Content-Type`). */
   parameter?: string
 }
 

@@ -219,7 +219,9 @@ export function openApiDocument(options: { tokenRequired: boolean }): JsonSchema
       operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } }
     }
     if (options.tokenRequired && op.path.startsWith('/api/') && op.path !== '/api/openapi.json') {
-      operation.security = [{ bearer: [] }, { queryToken: [] }]
+      // A token in the URL is accepted only where headers cannot be sent: EventSource and download links.
+      const urlToken = op.method === 'get' && (op.path === '/api/live' || op.path.startsWith('/api/export/'))
+      operation.security = urlToken ? [{ bearer: [] }, { queryToken: [] }] : [{ bearer: [] }]
     }
     paths[op.path] ??= {}
     ;(paths[op.path] as Record<string, JsonSchema>)[op.method] = operation

@@ -263,16 +263,37 @@ export function splitCsvOptions(queries: Record<string, string[]>): {
 }
 
 /** An annotation as posted; `ts` is RFC 3339 with an offset or epoch milliseconds. */
+/** C0 and C1 control characters and DEL: NUL, CR/LF (header and log injection), terminal escapes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const TEXT_CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/
+/** Bidirectional embeddings, overrides, isolates and marks: "safe\u202etxt.exe" reads as "safeexe.txt". */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+/** What renders as nothing or as blank space: spaces of every width, zero-width and other ignorable code points. */
+const INVISIBLE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]/gu
+
+/** Free text typed by a user and shown to others: printable, no direction tricks, visible when required. */
+function userText(field: string, maxLength: number, options: { required: boolean }) {
+  return z
+    .string()
+    .max(maxLength, { error: `${field}: at most ${maxLength} characters` })
+    .superRefine((text, ctx) => {
+      if (TEXT_CONTROL_CHARS.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `${field} may not contain control characters (NUL, CR, LF, tab…)` })
+      } else if (BIDI_CONTROLS.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `${field} may not contain bidirectional override characters` })
+      } else if (options.required && text.replace(INVISIBLE, '').length === 0) {
+        ctx.addIssue({ code: 'custom', message: `${field} must have visible text (not only spaces or invisible ones)` })
+      }
+    })
+    .transform((text) => text.trim())
+}
+
 export const annotationBody = z.strictObject({
   ts: z
     .union([z.string().max(40), z.number().int()])
     .meta({ description: 'When: RFC 3339 with offset (2025-01-13T00:00:00+08:00) or epoch ms' }),
-  title: z
-    .string()
-    .trim()
-    .min(1, { error: 'title must not be empty' })
-    .max(200, { error: 'title: at most 200 characters' }),
-  body: z.string().max(4000, { error: 'body: at most 4000 characters' }).optional(),
+  title: userText('title', 200, { required: true }),
+  body: userText('body', 4000, { required: false }).optional(),
   hashtag: z
     .string()
     .max(200, { error: `hashtag: at most ${MAX_HASHTAG_LENGTH} characters` })

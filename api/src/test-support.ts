@@ -27,6 +27,8 @@ export interface Loaded {
 export const TEST_API: Config['api'] = {
   defaultTimeZone: 'Asia/Shanghai',
   token: undefined,
+  allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+  liveMaxClients: 1_000,
   exportMaxRows: 10_000_000,
   exportMaxConcurrent: 2,
   queryTimeoutMs: 30_000,

@@ -1,5 +1,6 @@
 import type { IngestSnapshot } from '@trendlens/ingest'
-import type { Services } from '../context.ts'
+import type { QueryRow } from '@trendlens/sql'
+import type { AppDeps } from '../context.ts'
 import { localIso, MINUTE_MS } from '../time.ts'
 
 export interface LiveMinute {
@@ -21,14 +22,30 @@ export interface LiveTick {
   ingest: IngestSnapshot
 }
 
-export async function liveTick(services: Services, zone: string, now: number, signal: AbortSignal): Promise<LiveTick> {
+type MinuteRow = QueryRow<'api_live_minutes'>
+
+export interface LiveMinutes {
+  /** When the figures were read (epoch ms). */
+  now: number
+  rows: readonly MinuteRow[]
+  ingest: IngestSnapshot
+}
+
+/** The newest complete minute and the one in progress, read once; any number of zones format the same rows. */
+export async function loadLiveMinutes(deps: AppDeps, now: number, signal: AbortSignal): Promise<LiveMinutes> {
   const currentStart = Math.floor(now / MINUTE_MS) * MINUTE_MS
   const completeStart = currentStart - MINUTE_MS
-  const rows = await services.deps.store.query(
+  const rows = await deps.store.query(
     'api_live_minutes',
     { from: completeStart, to: currentStart + MINUTE_MS },
     { signal },
   )
+  return { now, rows, ingest: deps.metrics.snapshot(now) }
+}
+
+export function liveTick(minutes: LiveMinutes, zone: string): LiveTick {
+  const { now, rows } = minutes
+  const currentStart = Math.floor(now / MINUTE_MS) * MINUTE_MS
   const minute = (ts: number): LiveMinute => {
     const row = rows.find((r) => r.ts === ts)
     return {
@@ -43,8 +60,8 @@ export async function liveTick(services: Services, zone: string, now: number, si
   return {
     at: localIso(now, zone),
     atTs: now,
-    minute: minute(completeStart),
+    minute: minute(currentStart - MINUTE_MS),
     current: minute(currentStart),
-    ingest: services.deps.metrics.snapshot(now),
+    ingest: minutes.ingest,
   }
 }

@@ -1,10 +1,7 @@
-import { sleep } from '@trendlens/ingest'
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { AppEnv, Services } from '../context.ts'
-import { toApiError } from '../errors.ts'
 import { liveQuery, parseQuery } from '../params.ts'
-import { liveTick } from '../reports/live.ts'
 import { resolveZone } from '../scope.ts'
 
 /** The dashboard's live view moves every two seconds: fresh enough to feel live, cheap enough to serve many. */
@@ -16,26 +13,22 @@ export function liveRoutes(services: Services): Hono<AppEnv> {
       const query = parseQuery(liveQuery, c.req.queries())
       const zone = await resolveZone(services, query.tz)
       const requestId = c.get('requestId')
-      const log = services.deps.log.child({ requestId, route: '/api/live' })
+      // Taken before the stream starts, so a refusal is a plain JSON 503 rather than a broken event stream.
+      const subscription = services.live.subscribe()
       return streamSSE(c, async (stream) => {
-        const closed = new AbortController()
-        stream.onAbort(() => closed.abort())
-        c.req.raw.signal.addEventListener('abort', () => closed.abort(), { once: true })
-        let tick = 0
-        while (!closed.signal.aborted) {
-          const budget = AbortSignal.timeout(services.deps.api.queryTimeoutMs)
-          const signal = AbortSignal.any([closed.signal, budget])
-          try {
-            const payload = await liveTick(services, zone, Date.now(), signal)
-            await stream.writeSSE({ event: 'tick', id: String(tick++), data: JSON.stringify(payload) })
-          } catch (error) {
-            if (closed.signal.aborted) break
-            // A failed tick is reported on the stream and retried on the next one; the connection stays open.
-            const apiError = toApiError(error, budget.aborted)
-            log.warn('live tick failed', { error: error instanceof Error ? error.message : String(error) })
-            await stream.writeSSE({ event: 'error', data: JSON.stringify(apiError.body(requestId)) })
+        stream.onAbort(() => subscription.close())
+        c.req.raw.signal.addEventListener('abort', () => subscription.close(), { once: true })
+        try {
+          for (let result = await subscription.next(); result; result = await subscription.next()) {
+            if (result.kind === 'tick') {
+              const data = JSON.stringify(result.tick(zone))
+              await stream.writeSSE({ event: 'tick', id: String(result.sequence), data })
+            } else {
+              await stream.writeSSE({ event: 'error', data: JSON.stringify(result.error.body(requestId)) })
+            }
           }
-          await sleep(LIVE_INTERVAL_MS, closed.signal)
+        } finally {
+          subscription.close()
         }
       })
     })

@@ -4,12 +4,17 @@ import { UNREADY_INGEST_STATES } from '@trendlens/ingest'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
 import { ApiError } from '../errors.ts'
+import { processMetrics } from '../process-metrics.ts'
 import { cached } from '../reports/table.ts'
+import { renderIngestMetrics } from '../request-metrics.ts'
 import { localIso } from '../time.ts'
 import { reply } from './reply.ts'
 
 /** The version of this API's contract, also the OpenAPI document's `info.version`. */
 export const API_VERSION = '1.0.0'
+
+/** Prometheus' text exposition format. */
+export const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8'
 
 export function healthRoutes(services: Services): Hono<AppEnv> {
   return new Hono<AppEnv>()
@@ -35,8 +40,12 @@ export function healthRoutes(services: Services): Hono<AppEnv> {
       return c.json({ status: 'ready', backend: services.deps.store.backend, ingest: ingest.state })
     })
     .get('/metrics', (c) => {
-      const text = services.requests.render(services.deps.metrics.snapshot(), services.exports.active)
-      return c.text(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' })
+      const live = { clients: services.live.clients, queries: services.live.queries }
+      const text =
+        services.requests.render(services.exports.active, live) +
+        renderIngestMetrics(services.deps.metrics.snapshot()) +
+        processMetrics().render()
+      return c.text(text, 200, { 'Content-Type': PROMETHEUS_TEXT })
     })
 }
 

@@ -1,0 +1,102 @@
+/** What an operator scrapes: route labels while the dashboard is served, process metrics, well-formed output. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Loaded, loadSampleStore, testApp } from './test-support.ts'
+
+let loaded: Loaded
+let dashboardDir: string
+
+beforeAll(async () => {
+  loaded = await loadSampleStore()
+  dashboardDir = mkdtempSync(join(tmpdir(), 'trendlens-dashboard-'))
+  mkdirSync(join(dashboardDir, 'assets'))
+  writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><div id="root"></div>')
+  writeFileSync(join(dashboardDir, 'assets', 'app.js'), 'console.log(1)')
+})
+
+afterAll(async () => {
+  rmSync(dashboardDir, { recursive: true, force: true })
+  await loaded?.close()
+})
+
+/** Prometheus samples as {name, labels, value}; fails on any line that is not a comment or a sample. */
+function parseMetrics(text: string) {
+  const samples: { name: string; labels: Record<string, string>; value: number }[] = []
+  const types = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const type = /^# TYPE (\w+) (counter|gauge|histogram|summary)$/.exec(line)
+    if (type) {
+      types.set(type[1] as string, type[2] as string)
+      continue
+    }
+    if (line.startsWith('# HELP ')) continue
+    const sample = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line)
+    expect(sample, line).not.toBeNull()
+    const labels: Record<string, string> = {}
+    for (const [, key, value] of (sample?.[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[key as string] = value as string
+    }
+    samples.push({ name: sample?.[1] as string, labels, value: Number(sample?.[3]) })
+  }
+  return { samples, types }
+}
+
+describe('metrics', () => {
+  it('label requests by the route that answered while the dashboard is served', async () => {
+    const app = testApp(loaded, { dashboardDir })
+    const requests: [path: string, init?: RequestInit][] = [
+      ['/api/overview?from=2025-01-13&to=2025-01-14'],
+      ['/api/overview?tz=bad'],
+      ['/api/hashtags/top?from=2025-01-13&to=2025-01-14'],
+      ['/api/annotations/no-such-note', { method: 'DELETE' }],
+      ['/'],
+      ['/hashtags/tiktokrefugee'],
+      ['/assets/app.js'],
+      ['/assets/missing.js'],
+      ['/api/missing'],
+    ]
+    for (const [path, init] of requests) {
+      const response = await app.request(path, init)
+      await response.body?.cancel()
+    }
+    const { samples } = parseMetrics(await (await app.request('/metrics')).text())
+    const requestsByRoute = new Map<string, number>()
+    for (const s of samples.filter((s) => s.name === 'trendlens_http_requests_total')) {
+      const key = `${s.labels.method} ${s.labels.route} ${s.labels.status}`
+      requestsByRoute.set(key, (requestsByRoute.get(key) ?? 0) + s.value)
+    }
+    expect(Object.fromEntries(requestsByRoute)).toEqual({
+      'GET /api/overview 200': 1,
+      'GET /api/overview 400': 1,
+      'GET /api/hashtags/top 200': 1,
+      'DELETE /api/annotations/:id 404': 1,
+      'GET static 200': 3,
+      'GET unmatched 404': 2,
+    })
+  })
+
+  it('include the standard process and Node.js metrics, with units in their names', async () => {
+    const app = testApp(loaded)
+    const { samples, types } = parseMetrics(await (await app.request('/metrics')).text())
+    const value = (name: string) => samples.find((s) => s.name === name)?.value
+    expect(value('process_cpu_seconds_total')).toBeGreaterThan(0)
+    expect(value('process_cpu_user_seconds_total')).toBeGreaterThan(0)
+    expect(value('process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024)
+    expect(value('process_start_time_seconds')).toBeGreaterThan(Date.now() / 1000 - 24 * 3600)
+    expect(value('process_open_fds')).toBeGreaterThan(0)
+    expect(value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0)
+    expect(value('nodejs_heap_size_total_bytes')).toBeGreaterThanOrEqual(value('nodejs_heap_size_used_bytes') ?? 0)
+    expect(value('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0)
+    expect(value('nodejs_eventloop_lag_max_seconds')).toBeLessThan(60)
+    expect(value('nodejs_active_handles_total')).toBeGreaterThan(0)
+    expect(samples.find((s) => s.name === 'nodejs_version_info')?.labels.version).toBe(process.version)
+    // Counters end in _total; every other series names its unit (seconds, bytes, messages…) or is a count/flag.
+    for (const [name, type] of types) {
+      if (type === 'counter') expect(name, name).toMatch(/_total$/)
+      else expect(name, name).toMatch(/_(seconds|bytes|messages|fds|clients|progress|paused|info|resources|total)$/)
+    }
+  })
+})

@@ -93,10 +93,11 @@ describe('metrics', () => {
     expect(value('nodejs_eventloop_lag_max_seconds')).toBeLessThan(60)
     expect(value('nodejs_active_handles_total')).toBeGreaterThan(0)
     expect(samples.find((s) => s.name === 'nodejs_version_info')?.labels.version).toBe(process.version)
-    // Counters end in _total; every other series names its unit (seconds, bytes, messages…) or is a count/flag.
+    // Counters end in _total; every other series names its unit (seconds, bytes, messages…) or is a count, flag or state.
     for (const [name, type] of types) {
       if (type === 'counter') expect(name, name).toMatch(/_total$/)
-      else expect(name, name).toMatch(/_(seconds|bytes|messages|fds|clients|progress|paused|info|resources|total)$/)
+      else
+        expect(name, name).toMatch(/_(seconds|bytes|messages|fds|clients|progress|paused|state|info|resources|total)$/)
     }
   })
 })

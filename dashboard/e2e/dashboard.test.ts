@@ -541,6 +541,82 @@ describe('dashboard against the real product', () => {
     }
   })
 
+  it('opens a live range on per-minute values that move within 10 s, the bucket in progress marked', async () => {
+    const { context, page } = await open('/?range=1h')
+    await ready(page)
+    const pressed = (group: string) =>
+      page.locator(`[aria-label="${group}"] [aria-pressed=true]`).first().getAttribute('data-value')
+    await expect(pressed('Curve')).resolves.toBe('bucket')
+    const rows = page.locator('[data-testid=growth-table] tbody tr')
+    const [first, second] = await Promise.all([
+      rows.nth(0).getAttribute('data-ts'),
+      rows.nth(1).getAttribute('data-ts'),
+    ])
+    expect(Number(second) - Number(first)).toBe(60_000)
+    const partial = '[data-testid=growth-table] tr[data-partial=true]'
+    await page.waitForSelector(partial, { state: 'attached', timeout: UI_TIMEOUT })
+    await page.waitForSelector('[data-testid=growth-partial]', { timeout: UI_TIMEOUT })
+    const read = () =>
+      page.evaluate((selector) => {
+        const row = document.querySelector(selector)
+        const values = [...(row?.querySelectorAll('[data-value]') ?? [])].map((cell) => cell.getAttribute('data-value'))
+        return `${row?.getAttribute('data-t')}|${values.join(',')}`
+      }, partial)
+    const before = await read()
+    const started = Date.now()
+    await page.waitForFunction(
+      ({ selector, before }) => {
+        const row = document.querySelector(selector)
+        const values = [...(row?.querySelectorAll('[data-value]') ?? [])].map((cell) => cell.getAttribute('data-value'))
+        return row !== null && `${row.getAttribute('data-t')}|${values.join(',')}` !== before
+      },
+      { selector: partial, before },
+      { timeout: 10_000 },
+    )
+    console.log(`live: the bucket in progress changed after ${Date.now() - started} ms`)
+    // The newest bucket is the one marked in progress, and it holds the present.
+    const marked = await page.locator(partial).getAttribute('data-ts')
+    const last = await rows.last().getAttribute('data-ts')
+    expect(marked).toBe(last)
+    expect(Date.now() - Number(marked)).toBeLessThan(2 * 60_000)
+    const lastMinute = page.locator('[data-testid=events-last-minute]')
+    await expect
+      .poll(async () => Number(await lastMinute.getAttribute('data-value')), { timeout: UI_TIMEOUT })
+      .toBeGreaterThan(0)
+    await context.close()
+  })
+
+  it('draws the region split from a single bucket', async () => {
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000
+    const from = new Date(hour).toISOString()
+    const to = new Date(hour + 3_600_000).toISOString()
+    const { context, page } = await open(`/?range=custom&from=${from}&to=${to}&gran=hour`)
+    await ready(page)
+    const layout = await page.evaluate(() => {
+      const chart = window.__trendlens?.charts['split-chart'] as unknown as {
+        getModel(): {
+          getSeries(): {
+            subType: string
+            getData(): { count(): number; getItemLayout(i: number): { height: number } }
+          }[]
+        }
+      }
+      return chart
+        .getModel()
+        .getSeries()
+        .map((series) => ({
+          type: series.subType,
+          buckets: series.getData().count(),
+          height: Math.abs(series.getData().getItemLayout(0)?.height ?? 0),
+        }))
+    })
+    expect(layout.length).toBeGreaterThanOrEqual(2)
+    expect(layout.every((series) => series.type === 'bar' && series.buckets === 1)).toBe(true)
+    // The stacked shares fill the bucket's bar: every filled region drew a box of some height.
+    expect(layout.reduce((sum, series) => sum + series.height, 0)).toBeGreaterThan(100)
+    await context.close()
+  })
+
   it('writes the screenshots of the main view in English and Chinese', async () => {
     for (const [lang, file] of [
       ['en', 'screenshot-en.png'],

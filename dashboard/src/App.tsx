@@ -170,7 +170,7 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
         tickError={stream.tickError}
         lastMinuteEvents={stream.tick?.minute.events}
         onToggleLive={() => update({ paused: !state.paused })}
-        onGoLive={() => update({ preset: '24h', granularity: 'auto', paused: false })}
+        onGoLive={() => update({ preset: '24h', granularity: 'auto', growthMode: 'bucket', paused: false })}
         onLang={(lang) => update({ lang })}
         theme={theme.choice}
         onTheme={theme.setChoice}

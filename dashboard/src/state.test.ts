@@ -3,9 +3,11 @@ import {
   allowedGranularities,
   type Defaults,
   defaultState,
+  effectiveGranularity,
   normaliseTags,
   parseRegions,
   parseState,
+  previousRangeOf,
   queries,
   rangeIncludesNow,
   rangeOf,
@@ -129,8 +131,34 @@ describe('API parameters', () => {
     expect(Object.keys(q.annotations).sort()).toEqual(['from', 'to', 'tz'])
   })
 
-  it('lets the API choose the granularity of live ranges', () => {
-    const q = queries({ ...defaultState(defaults), preset: '24h' }, defaults)
-    expect(q.growth.granularity).toBeUndefined()
+  it('asks live ranges for quarter hours over a day, and lets the API choose for a custom range', () => {
+    expect(queries({ ...defaultState(defaults), preset: '24h' }, defaults).growth.granularity).toBe('15m')
+    expect(queries({ ...defaultState(defaults), preset: 'custom' }, defaults).growth.granularity).toBeUndefined()
+  })
+})
+
+describe('live ranges', () => {
+  it('open per bucket, at a granularity that shows movement, and a link keeps what the viewer chose', () => {
+    const lastHour = parseState('?range=1h', defaults)
+    expect(lastHour.growthMode).toBe('bucket')
+    expect(effectiveGranularity(lastHour)).toBe('minute')
+    expect(effectiveGranularity(parseState('?range=24h', defaults))).toBe('15m')
+    expect(effectiveGranularity(parseState('?range=7d', defaults))).toBe('hour')
+    expect(parseState('', defaults).growthMode).toBe('cumulative')
+    expect(serializeState(lastHour, defaults)).toBe('?range=1h&lang=en')
+    const cumulative = { ...lastHour, growthMode: 'cumulative' as const }
+    expect(parseState(serializeState(cumulative, defaults), defaults).growthMode).toBe('cumulative')
+  })
+})
+
+describe('the previous period', () => {
+  it('is the same length just before, relative ranges staying relative', () => {
+    const now = Date.parse('2025-01-14T12:00:00+08:00')
+    expect(previousRangeOf({ from: '-24h', to: 'now' }, 'Asia/Shanghai', now)).toEqual({ from: '-48h', to: '-24h' })
+    expect(previousRangeOf({ from: '-7d', to: 'now' }, 'Asia/Shanghai', now)).toEqual({ from: '-14d', to: '-7d' })
+    expect(previousRangeOf(SURGE_RANGE, 'Asia/Shanghai', now)).toEqual({
+      from: '2025-01-13T00:00:00+08:00',
+      to: '2025-01-14T00:00:00+08:00',
+    })
   })
 })

@@ -84,6 +84,17 @@ export function defaultState(defaults: Defaults): ViewState {
   }
 }
 
+/** Ranges that reach the present: they open on per-bucket values, where the live movement shows. */
+export const LIVE_PRESETS: readonly Preset[] = ['1h', '24h', '7d']
+
+/**
+ * The curve a range opens with: per bucket for the live presets (a cumulative total that includes the whole story
+ * week hardly moves when live adds a few events), cumulative for the story.
+ */
+export function defaultGrowthMode(preset: Preset): ViewState['growthMode'] {
+  return LIVE_PRESETS.includes(preset) ? 'bucket' : 'cumulative'
+}
+
 /** The same normalisation as ingest applies to event tags: strip '#', NFKC, trim, lower-case. */
 export function normaliseTag(tag: string): string {
   return tag.normalize('NFKC').trim().replace(/^#+/, '').trim().toLowerCase()
@@ -155,7 +166,7 @@ export function parseState(search: string, defaults: Defaults): ViewState {
     tz,
     lang: isLang(lang) ? lang : base.lang,
     tags,
-    growthMode: oneOf(q.get('mode'), ['cumulative', 'bucket'] as const, base.growthMode),
+    growthMode: oneOf(q.get('mode'), ['cumulative', 'bucket'] as const, defaultGrowthMode(preset)),
     growthMetric: oneOf(q.get('metric'), ['views', 'discussions'] as const, base.growthMetric),
     topBy: oneOf(q.get('top'), ['views', 'discussions'] as const, base.topBy),
     level: oneOf(q.get('level'), ['country', 'province'] as const, base.level),
@@ -187,7 +198,7 @@ export function serializeState(state: ViewState, defaults: Defaults): string {
     if (state.tags.length === 0) q.set('tags', '')
     for (const tag of state.tags) q.append('tag', tag)
   }
-  if (state.growthMode !== base.growthMode) q.set('mode', state.growthMode)
+  if (state.growthMode !== defaultGrowthMode(state.preset)) q.set('mode', state.growthMode)
   if (state.growthMetric !== base.growthMetric) q.set('metric', state.growthMetric)
   if (state.topBy !== base.topBy) q.set('top', state.topBy)
   if (state.level !== base.level) q.set('level', state.level)
@@ -250,13 +261,24 @@ export function allowedGranularities(range: Range, tz: string, now: number): Set
   return allowed
 }
 
-/**
- * The granularity asked of the API. The story presets read by the hour (the story is told in hours: 16M by dawn,
- * China by day and America by night); other ranges let the API choose unless the viewer did.
- */
+/** The granularity asked of the API: the viewer's choice, else the preset's own. */
 export function effectiveGranularity(state: ViewState): Granularity | undefined {
   if (state.granularity !== 'auto') return state.granularity
-  return state.preset === 'story' || state.preset === 'surge' ? 'hour' : undefined
+  return AUTO_GRANULARITY[state.preset]
+}
+
+/**
+ * What "auto" asks for. The story presets read by the hour (the story is told in hours: 16M by dawn, China by day
+ * and America by night); the live ones by the finest bucket that still fits, so the present visibly moves: minutes
+ * over the last hour, quarter hours over a day, hours over a week. A custom range lets the API choose.
+ */
+const AUTO_GRANULARITY: Record<Preset, Granularity | undefined> = {
+  story: 'hour',
+  surge: 'hour',
+  '1h': 'minute',
+  '24h': '15m',
+  '7d': 'hour',
+  custom: undefined,
 }
 
 /**

@@ -1,5 +1,5 @@
 /** IP-region split: stacked share areas with the crossover hours as dashed lines and a canvas tooltip. */
-import { LineChart } from 'echarts/charts'
+import { BarChart, LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components'
 import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
@@ -8,7 +8,7 @@ import type { SplitResponse } from '../api.ts'
 import { type SplitView, splitOption } from '../transforms/split.ts'
 import { type ChartHandle, EChart } from './EChart.tsx'
 
-use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer])
+use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer])
 
 interface SplitChartProps {
   response: SplitResponse
@@ -20,6 +20,13 @@ interface SplitChartProps {
 
 export function SplitChart({ response, view, height, label, ref }: SplitChartProps) {
   const option = useMemo(() => splitOption(response, view), [response, view])
-  const resetKey = [view.lang, view.tz, view.palette.theme, response.granularity, ...response.regions].join('|')
+  const resetKey = [
+    response.points.filter((point) => point.total > 0).length < 2 ? 'bars' : 'lines',
+    view.lang,
+    view.tz,
+    view.palette.theme,
+    response.granularity,
+    ...response.regions,
+  ].join('|')
   return <EChart ref={ref} option={option} resetKey={resetKey} height={height} label={label} testId="split-chart" />
 }

@@ -4,6 +4,7 @@ import type { EventType } from '../api.ts'
 import type { MessageKey } from '../i18n.ts'
 import {
   allowedGranularities,
+  defaultGrowthMode,
   EVENT_TYPES,
   GRANULARITIES,
   type GranularityChoice,
@@ -58,7 +59,7 @@ export function Controls({ state, update, t, range, queries }: ViewProps) {
     }
     setCustomOpen(false)
     const granularity = allowed.has(state.granularity) ? state.granularity : 'auto'
-    update({ preset, granularity })
+    update({ preset, granularity, growthMode: defaultGrowthMode(preset) })
   }
 
   return (

@@ -1,5 +1,5 @@
 /** The ECharts option types of the charts this dashboard draws: only what is registered in charts/echarts.ts. */
-import type { HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts'
+import type { BarSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type {
   DataZoomComponentOption,
   GridComponentOption,
@@ -15,6 +15,7 @@ import type { TimeAxis } from './timeAxis.ts'
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption
+  | BarSeriesOption
   | HeatmapSeriesOption
   | GridComponentOption
   | TooltipComponentOption

@@ -74,3 +74,15 @@ describe('region split on real API answers (the sample, story week)', () => {
     expect(there[0]?.label).toMatch(new RegExp(`, ${there[0]?.hour}–\\d{2}:00$`))
   })
 })
+
+describe('a split with one filled bucket', () => {
+  it('is drawn as one stacked bar in its bucket, since a line needs two points', () => {
+    const one: SplitResponse = { ...split, points: split.points.slice(11, 12), crossovers: [] }
+    const option = splitOption(one, view)
+    const series = option.series as { type: string; stack: string; data: (number | null)[] }[]
+    expect(series.map((s) => s.type)).toEqual(one.regions.map(() => 'bar'))
+    expect(series.every((s) => s.stack === 'share' && s.data.length === 1)).toBe(true)
+    expect((option.xAxis as { boundaryGap: boolean }).boundaryGap).toBe(true)
+    expect((splitOption(split, view).series as { type: string }[]).every((s) => s.type === 'line')).toBe(true)
+  })
+})

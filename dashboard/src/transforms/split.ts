@@ -1,5 +1,5 @@
 /** IP-region split: API response → stacked share chart with the crossover hours marked, and the crossover list. */
-import type { LineSeriesOption } from 'echarts/charts'
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type { Crossover, SplitResponse } from '../api.ts'
 import { formatCompact, formatPercent, type Lang, regionName, translator } from '../i18n.ts'
 import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
@@ -51,19 +51,36 @@ export function splitOption(response: SplitResponse, view: SplitView): ChartOpti
   const axis = splitAxis(response, view)
   const crossovers = crossoverItems(response, axis).filter((item) => item.index >= 0)
   const names = response.regions.map((code) => richTextLiteral(regionName(code, lang)))
+  // A line needs two filled buckets to draw an area; with fewer (a live range that just began) the shares are drawn
+  // as a stacked bar, so one bucket already shows.
+  const filled = response.points.filter((point) => point.total > 0).length
+  const asBars = filled < 2
 
-  const series: LineSeriesOption[] = response.regions.map((code, index) => ({
-    type: 'line',
-    name: names[index] as string,
-    stack: 'share',
-    // An empty bucket has no shares: a gap, not a zero.
-    data: response.points.map((point) => point.shares[code] ?? null),
-    color: regionColor(palette, code, index),
-    showSymbol: false,
-    lineStyle: { width: 1 },
-    areaStyle: { opacity: 0.85 },
-    emphasis: { focus: 'series' },
-  }))
+  const series: (LineSeriesOption | BarSeriesOption)[] = response.regions.map((code, index) =>
+    asBars
+      ? {
+          type: 'bar',
+          name: names[index] as string,
+          stack: 'share',
+          data: response.points.map((point) => point.shares[code] ?? null),
+          color: regionColor(palette, code, index),
+          barMaxWidth: 80,
+          itemStyle: { opacity: 0.85 },
+          emphasis: { focus: 'series' },
+        }
+      : {
+          type: 'line',
+          name: names[index] as string,
+          stack: 'share',
+          // An empty bucket has no shares: a gap, not a zero.
+          data: response.points.map((point) => point.shares[code] ?? null),
+          color: regionColor(palette, code, index),
+          showSymbol: false,
+          lineStyle: { width: 1 },
+          areaStyle: { opacity: 0.85 },
+          emphasis: { focus: 'series' },
+        },
+  )
   const last = series[series.length - 1]
   if (last && crossovers.length > 0) {
     last.markLine = {
@@ -109,7 +126,8 @@ export function splitOption(response: SplitResponse, view: SplitView): ChartOpti
         return lines.join('\n')
       },
     },
-    xAxis: timeCategoryAxis(axis, palette),
+    // Bars sit in their bucket's band; lines run from edge to edge.
+    xAxis: { ...timeCategoryAxis(axis, palette), boundaryGap: asBars },
     yAxis: {
       type: 'value',
       min: 0,

@@ -10,7 +10,7 @@ import { openApiDocument } from './openapi.ts'
 import { RequestMetrics } from './request-metrics.ts'
 import { ResponseCache } from './response-cache.ts'
 import { annotationRoutes } from './routes/annotations.ts'
-import { EXPORT_PAGE_ROWS, exportRoutes } from './routes/export.ts'
+import { exportRoutes } from './routes/export.ts'
 import { hashtagRoutes } from './routes/hashtags.ts'
 import { LIVE_INTERVAL_MS, liveRoutes } from './routes/live.ts'
 import { overviewRoutes } from './routes/overview.ts'
@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/hashtags', hashtagRoutes(services))
   app.route('/api/regions', regionRoutes(services))
   app.route('/api', liveRoutes(services))
-  app.route('/api/export', exportRoutes(services, deps.exportPageRows ?? EXPORT_PAGE_ROWS))
+  app.route('/api/export', exportRoutes(services))
   app.use('/api/annotations', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }))
   app.route('/api/annotations', annotationRoutes(services))
   app.route('/api/meta', metaRoutes(services))

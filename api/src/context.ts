@@ -20,8 +20,6 @@ export interface AppDeps {
   responseCacheMs?: number | undefined
   /** Time between live ticks (default LIVE_INTERVAL_MS); tests use shorter ticks. */
   liveIntervalMs?: number | undefined
-  /** Rows per page of a raw events export (default EXPORT_PAGE_ROWS); tests use small pages to cross boundaries. */
-  exportPageRows?: number | undefined
 }
 
 /** Everything a route needs, built once per app. */

@@ -3,7 +3,7 @@
  * spreadsheets: a text cell that Excel or Sheets would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR)
  * is prefixed with an apostrophe, the spreadsheet's own "this is text" marker. Cells that already start with an
  * apostrophe get one too, so the prefix is unambiguous: removing one leading apostrophe gives the original text.
- * The raw events export builds the same cells in SQL (api_events_page.sql) for speed.
+ * The raw events export builds the same cells in SQL (api_events_csv.sql) for speed.
  */
 
 export type CsvValue = string | number | boolean | null | undefined
@@ -69,12 +69,4 @@ export function parseCsv(text: string): string[][] {
     records.push(record)
   }
   return records
-}
-
-/** The last record of CSV text whose cells contain no line breaks (true of every export this API writes). */
-export function lastRecord(text: string): string[] | undefined {
-  const end = text.endsWith('\r\n') ? text.length - 2 : text.endsWith('\n') ? text.length - 1 : text.length
-  if (end <= 0) return undefined
-  const start = text.lastIndexOf('\n', end - 1) + 1
-  return parseCsv(text.slice(start, end))[0]
 }

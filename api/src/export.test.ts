@@ -72,8 +72,8 @@ function disposition(response: Response): string {
 }
 
 describe('raw events export', () => {
-  it('streams every event of the range across many pages, in order, times in the zone', async () => {
-    const app = testApp(loaded, { exportPageRows: 1000 })
+  it('streams every event of the range, in order across engine blocks, times in the zone', async () => {
+    const app = testApp(loaded)
     const from = Date.parse('2025-01-13T00:00:00+05:45')
     const to = Date.parse('2025-01-15T00:00:00+05:45')
     const { response, text, records } = await csv(
@@ -199,7 +199,7 @@ describe('raw events export', () => {
   })
 
   it('refuses exports beyond the concurrency cap until one finishes', async () => {
-    const app = testApp(loaded, { api: { exportMaxConcurrent: 1 }, exportPageRows: 100 })
+    const app = testApp(loaded, { api: { exportMaxConcurrent: 1 } })
     const first = await app.request('/api/export/events.csv?from=2025-01-10&to=2025-01-21')
     expect(first.status).toBe(200)
     const reader = first.body?.getReader()
@@ -229,18 +229,21 @@ describe('raw events export', () => {
   })
 })
 
-/** The store, with every queryText call's signal recorded (and an optional failure injected on page `failAt`). */
+/** The store, with every queryStream call's signal recorded (and an optional failure injected at chunk `failAt`). */
 function recordingStore(failAt?: number) {
   const signals: AbortSignal[] = []
   const store = new Proxy(loaded.store, {
     get(target, property, receiver) {
-      if (property !== 'queryText') return Reflect.get(target, property, receiver)
-      const queryText: Store['queryText'] = (name, params, format, options = {}) => {
+      if (property !== 'queryStream') return Reflect.get(target, property, receiver)
+      const queryStream: Store['queryStream'] = async function* (name, params, format, options = {}) {
         if (options.signal) signals.push(options.signal)
-        if (failAt !== undefined && signals.length === failAt) return Promise.reject(new Error('injected failure'))
-        return target.queryText(name, params, format, options)
+        let chunks = 0
+        for await (const chunk of target.queryStream(name, params, format, options)) {
+          if (++chunks === failAt) throw new Error('injected failure')
+          yield chunk
+        }
       }
-      return queryText
+      return queryStream
     },
   }) as Store
   return { store, signals }
@@ -249,15 +252,15 @@ function recordingStore(failAt?: number) {
 describe('cancellation and failure', () => {
   it('a client that goes away cancels the store query and frees the slot', async () => {
     const { store, signals } = recordingStore()
-    const app = testApp({ ...loaded, store }, { api: { exportMaxConcurrent: 1 }, exportPageRows: 200 })
+    const app = testApp({ ...loaded, store }, { api: { exportMaxConcurrent: 1 } })
     const response = await app.request('/api/export/events.csv?from=2025-01-10&to=2025-01-21')
     const reader = response.body?.getReader()
     for (let i = 0; i < 3; i++) await reader?.read()
-    const pagesBeforeCancel = signals.length
-    expect(pagesBeforeCancel).toBeGreaterThan(0)
+    const queriesBeforeCancel = signals.length
+    expect(queriesBeforeCancel).toBeGreaterThan(0)
     await reader?.cancel()
-    await eventually(async () => (signals.at(-1)?.aborted ? true : undefined), 5_000, 'the page query to be aborted')
-    expect(signals.length).toBeLessThanOrEqual(pagesBeforeCancel + 1)
+    await eventually(async () => (signals.at(-1)?.aborted ? true : undefined), 5_000, 'the export query to be aborted')
+    expect(signals.length).toBeLessThanOrEqual(queriesBeforeCancel + 1)
 
     const controller = new AbortController()
     const second = await eventually(
@@ -279,8 +282,8 @@ describe('cancellation and failure', () => {
   })
 
   it('a store failure mid-stream fails the download instead of ending it short', async () => {
-    const { store } = recordingStore(3)
-    const app = testApp({ ...loaded, store }, { exportPageRows: 500 })
+    const { store } = recordingStore(2)
+    const app = testApp({ ...loaded, store })
     const response = await app.request('/api/export/events.csv?from=2025-01-10&to=2025-01-21')
     expect(response.status).toBe(200)
     await expect(response.text()).rejects.toThrow('injected failure')

@@ -67,17 +67,13 @@ export interface QueryCatalogue {
       rows: number
     }
   }
-  /** One page of a raw events export as CSV rows, in (ts, id) order after the keyset cursor (after_ts, after_id). Times are local ISO 8601 with the zone's offset; text cells a spreadsheet would run as a formula (leading = + - @ tab CR) and cells starting with the apostrophe used for that are prefixed with an apostrophe. Column order is the export's header: t, ts, id, type, user_id, note_id, hashtags, region, country, lang. (`api/api_events_page.sql`) */
-  api_events_page: {
+  /** A raw events export as CSV rows, in (ts, id) order, streamed by the engine block by block. Times are local ISO 8601 with the zone's offset; text cells a spreadsheet would run as a formula (leading = + - @ tab CR) and cells starting with the apostrophe used for that are prefixed with an apostrophe. Column order is the export's header: t, ts, id, type, user_id, note_id, hashtags, region, country, lang. (`api/api_events_csv.sql`) */
+  api_events_csv: {
     params: {
       /** epoch ms */
       from: number
       /** epoch ms */
       to: number
-      /** epoch ms; from - 1 for the first page */
-      after_ts: number
-      /** '' for the first page */
-      after_id: string
       tz: string
       /** empty: all */
       regions: readonly string[]
@@ -85,7 +81,6 @@ export interface QueryCatalogue {
       types: readonly string[]
       /** empty: all */
       tags: readonly string[]
-      limit: number
     }
     row: {
       t: string

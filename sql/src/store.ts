@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client'
+import { Session } from 'chdb'
 import { type ChdbConnection, createChdbConnection } from 'chdb/connection'
 import type { QueryCatalogue } from './catalogue.ts'
 import { toStoreError } from './errors.ts'
@@ -57,6 +58,7 @@ const READ_SETTINGS: ClickHouseSettings = {
 export class Store {
   readonly backend: StoreBackend
   private readonly queries: ReadonlyMap<string, NamedQuery>
+  private readonly options: StoreOptions
   private readonly interactive: ClickHouseClient
   private readonly bulk: ClickHouseClient
   private readonly writer: ClickHouseClient
@@ -65,6 +67,7 @@ export class Store {
 
   private constructor(options: StoreOptions, queries: ReadonlyMap<string, NamedQuery>) {
     this.queries = queries
+    this.options = options
     this.backend = options.url ? 'server' : 'embedded'
     const readOnly: ClickHouseSettings = { ...READ_SETTINGS, readonly: '2' }
     this.interactive = makeClient(options, readOnly)
@@ -126,6 +129,48 @@ export class Store {
       return await result.text()
     } catch (error) {
       throw toStoreError(error, options.signal)
+    }
+  }
+
+  /**
+   * Streams a named query's output in a text format, chunk by chunk as the engine produces it, so memory stays flat
+   * however many rows it returns. Runs on the bulk lane: the embedded engine streams on a session of its own (one
+   * stream per session), a server over its own HTTP response. Aborting the signal cancels the query.
+   */
+  async *queryStream<Name extends QueryName, Given extends QueryParams<Name>>(
+    name: Name,
+    params: ExactParams<Name, Given>,
+    format: 'CSV' | 'JSONEachRow',
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<Uint8Array> {
+    const query = this.namedQuery(name, params)
+    if (this.options.url) {
+      let stream: AsyncIterable<Uint8Array>
+      try {
+        const result = await this.bulk.exec({
+          query: `${query.sql} FORMAT ${format}`,
+          query_params: params,
+          abort_signal: options.signal,
+        })
+        stream = result.stream
+      } catch (error) {
+        throw toStoreError(error, options.signal)
+      }
+      try {
+        for await (const chunk of stream) yield chunk
+      } catch (error) {
+        throw toStoreError(error, options.signal)
+      }
+      return
+    }
+    const session = new Session(this.options.dataPath)
+    try {
+      const stream = session.queryStreamBind(query.sql, params, { format, signal: options.signal })
+      for await (const chunk of stream) yield chunk.raw()
+    } catch (error) {
+      throw toStoreError(error, options.signal)
+    } finally {
+      session.close()
     }
   }
 

@@ -1,11 +1,11 @@
 /**
- * CSV downloads of every report and of raw events. Reports are small and written at once; raw events are paged
- * through the store with a keyset cursor so memory stays flat however many rows the range holds.
+ * CSV downloads of every report and of raw events. Reports are small and written at once; raw events are the
+ * engine's own CSV output, streamed block by block, so memory stays flat however many rows the range holds.
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
-import { csvLine, lastRecord, restoreCell } from '../csv.ts'
+import { csvLine } from '../csv.ts'
 import { ApiError, invalidParameter } from '../errors.ts'
 import {
   combinedTags,
@@ -28,14 +28,7 @@ import type { Table } from '../reports/table.ts'
 import { requestedRange, resolveZone } from '../scope.ts'
 import { fileStamp, type TimeRange } from '../time.ts'
 
-/**
- * Rows fetched per page of a raw export. The embedded engine materialises each result, so a page is the unit of
- * memory (20k rows is ~2.5 MB of CSV); measured here, 20k-row pages also gave the most rows/s (larger pages spend
- * more time copying one big result than they save in per-query overhead).
- */
-export const EXPORT_PAGE_ROWS = 20_000
-
-/** One page is fetched while the previous one is being sent, so the engine and the socket work at once. */
+/** One chunk is read from the engine while the previous one is being sent, so the engine and the socket work at once. */
 const PREFETCH = new CountQueuingStrategy({ highWaterMark: 2 })
 
 export const EVENTS_HEADER = ['t', 'ts', 'id', 'type', 'user_id', 'note_id', 'hashtags', 'region', 'country', 'lang']
@@ -44,7 +37,7 @@ const encoder = new TextEncoder()
 /** U+FEFF in UTF-8: the byte-order mark `bom=1` puts first. */
 const UTF8_BOM = '\uFEFF'
 
-export function exportRoutes(services: Services, pageRows: number): Hono<AppEnv> {
+export function exportRoutes(services: Services): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get('/events/count', async (c) => {
       // What a raw export of these parameters would hold, asked before starting it (the UI shows it first).
@@ -65,7 +58,7 @@ export function exportRoutes(services: Services, pageRows: number): Hono<AppEnv>
       const prefix = options.bom === '1' ? UTF8_BOM : ''
       const release = services.exports.acquire()
       try {
-        if (dataset === 'events') return await eventsExport(services, c, queries, prefix, pageRows, release)
+        if (dataset === 'events') return await eventsExport(services, c, queries, prefix, release)
         const { table, range, zone, subject } = await reportTable(
           services,
           dataset as Exclude<ExportDataset, 'events'>,
@@ -120,10 +113,6 @@ async function reportTable(
   }
 }
 
-/**
- * Raw events of a range. Counted first, so an export over the cap is refused with the count rather than cut
- * short; then streamed page by page on the bulk lane. The client going away aborts the page in flight.
- */
 /** The rows a raw export of these parameters holds, with the range, zone and filters it was read with. */
 async function countEvents(services: Services, c: Context<AppEnv>, queries: Record<string, string[]>) {
   const query = parseQuery(eventsExportQuery, queries)
@@ -139,12 +128,15 @@ async function countEvents(services: Services, c: Context<AppEnv>, queries: Reco
   return { rows: count?.rows ?? 0, zone, range, tags, filters }
 }
 
+/**
+ * Raw events of a range. Counted first, so an export over the cap is refused with the count rather than cut
+ * short; then streamed as the engine writes it. The client going away cancels the query.
+ */
 async function eventsExport(
   services: Services,
   c: Context<AppEnv>,
   queries: Record<string, string[]>,
   prefix: string,
-  pageRows: number,
   release: () => void,
 ) {
   const { store, api, log } = services.deps
@@ -161,7 +153,9 @@ async function eventsExport(
   const cancel = new AbortController()
   clientGone.addEventListener('abort', () => cancel.abort(), { once: true })
   const requestLog = log.child({ requestId: c.get('requestId'), route: '/api/export/events.csv' })
-  let cursor = { ts: range.from - 1, id: '' }
+  const chunks = store.queryStream('api_events_csv', { from: range.from, to: range.to, tz: zone, ...filters }, 'CSV', {
+    signal: cancel.signal,
+  })
   let headerSent = false
   let finished = false
   const finish = () => {
@@ -177,28 +171,13 @@ async function eventsExport(
             controller.enqueue(encoder.encode(prefix + csvLine(EVENTS_HEADER)))
             return
           }
-          const page = await store.queryText(
-            'api_events_page',
-            {
-              from: range.from,
-              to: range.to,
-              after_ts: cursor.ts,
-              after_id: cursor.id,
-              tz: zone,
-              ...filters,
-              limit: pageRows,
-            },
-            'CSV',
-            { signal: cancel.signal, lane: 'bulk' },
-          )
-          const last = lastRecord(page)
-          if (!last) {
+          const next = await chunks.next()
+          if (next.done) {
             finish()
             controller.close()
             return
           }
-          cursor = { ts: Number(last[1]), id: restoreCell(last[2] ?? '') }
-          controller.enqueue(encoder.encode(page))
+          controller.enqueue(next.value)
         } catch (error) {
           finish()
           if (cancel.signal.aborted) return
@@ -209,9 +188,10 @@ async function eventsExport(
           controller.error(error)
         }
       },
-      cancel() {
+      async cancel() {
         cancel.abort()
         if (!finished) finish()
+        await chunks.return(undefined).catch(() => undefined)
       },
     },
     PREFETCH,

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import type { WireEvent } from '@trendlens/ingest'
 import { normaliseHashtag } from '@trendlens/ingest/contract'
 import type { StoredEvent } from '@trendlens/sql'
@@ -1028,21 +1029,39 @@ describe('service routes', () => {
     expect(echoed.headers.get('X-Request-Id')).toBe('abc-123')
   })
 
-  it('serves the built dashboard with a single-page fallback', async () => {
+  it('serves the built dashboard with a single-page fallback, precompressed copies and long caching of hashed assets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trendlens-dashboard-'))
     try {
       mkdirSync(join(dir, 'assets'))
       writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>')
+      writeFileSync(join(dir, 'index.html.br'), brotliCompressSync('<!doctype html><div id="root"></div>'))
       writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
+      writeFileSync(join(dir, 'assets', 'app.js.br'), brotliCompressSync('console.log(1)'))
+      writeFileSync(join(dir, 'assets', 'app.js.gz'), gzipSync('console.log(1)'))
       const withDashboard = testApp(loaded, { dashboardDir: dir })
       const index = await withDashboard.request('/')
       expect(await index.text()).toContain('id="root"')
       const page = await withDashboard.request('/hashtags/tiktokrefugee')
       expect(page.status).toBe(200)
       expect(await page.text()).toContain('id="root"')
+      expect(index.headers.get('Cache-Control')).toBe('no-cache')
+      expect(page.headers.get('Cache-Control')).toBe('no-cache')
       const script = await withDashboard.request('/assets/app.js')
       expect(script.headers.get('Content-Type')).toContain('javascript')
-      await script.body?.cancel()
+      expect(script.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable')
+      expect(await script.text()).toBe('console.log(1)')
+      // The build's compressed copies go to browsers that take them, with the same type and caching.
+      const brotli = await withDashboard.request('/assets/app.js', { headers: { 'Accept-Encoding': 'gzip, br' } })
+      expect(brotli.headers.get('Content-Encoding')).toBe('br')
+      expect(brotli.headers.get('Content-Type')).toContain('javascript')
+      expect(brotli.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable')
+      expect(brotliDecompressSync(Buffer.from(await brotli.arrayBuffer())).toString()).toBe('console.log(1)')
+      const gzip = await withDashboard.request('/assets/app.js', { headers: { 'Accept-Encoding': 'gzip' } })
+      expect(gzip.headers.get('Content-Encoding')).toBe('gzip')
+      expect(gunzipSync(Buffer.from(await gzip.arrayBuffer())).toString()).toBe('console.log(1)')
+      const compressedPage = await withDashboard.request('/hashtags/x', { headers: { 'Accept-Encoding': 'br' } })
+      expect(compressedPage.headers.get('Content-Encoding')).toBe('br')
+      expect(brotliDecompressSync(Buffer.from(await compressedPage.arrayBuffer())).toString()).toContain('id="root"')
       expect((await withDashboard.request('/assets/missing.js')).status).toBe(404)
       const api = await withDashboard.request('/api/missing')
       expect(api.status).toBe(404)

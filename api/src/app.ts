@@ -116,16 +116,37 @@ function tooLarge(c: Context<AppEnv>) {
   return c.json(error.body(c.get('requestId')), 413)
 }
 
+/** Built assets are named by their content hash, so a URL's bytes never change: browsers keep them a year. */
+const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable'
+/** index.html names the current assets, so browsers check it on every load. */
+const PAGE_CACHE = 'no-cache'
+
 /**
- * The built dashboard: files as they are, and index.html for any other page path so the single-page app can
- * route it. Paths with a file extension that do not exist stay 404s (a missing script should not get HTML).
+ * The built dashboard: files as they are (the build's brotli or gzip copy when the browser takes it), and
+ * index.html for any other page path so the single-page app can route it. Paths with a file extension that do not
+ * exist stay 404s (a missing script should not get HTML).
  */
 function serveDashboard(app: Hono<AppEnv>, root: string): void {
-  const files = serveStatic<AppEnv>({ root })
-  const index = serveStatic<AppEnv>({ root, path: 'index.html' })
-  app.use('*', async (c, next) => (isApiPath(c.req.path) ? next() : files(c, next)))
+  const files = serveStatic<AppEnv>({ root, precompressed: true })
+  const index = serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true })
+  // The header goes on before the file is read (a response's headers are fixed once it is made) and comes off
+  // again when there is no such file.
+  const withCaching = (serve: typeof files, policy: string) => (c: Context<AppEnv>, next: () => Promise<void>) => {
+    c.header('Cache-Control', policy)
+    return serve(c, async () => {
+      c.header('Cache-Control', undefined)
+      await next()
+    })
+  }
+  const assets = withCaching(files, HASHED_ASSET_CACHE)
+  const otherFiles = withCaching(files, PAGE_CACHE)
+  const page = withCaching(index, PAGE_CACHE)
+  app.use('*', async (c, next) => {
+    if (isApiPath(c.req.path)) return next()
+    return c.req.path.startsWith('/assets/') ? assets(c, next) : otherFiles(c, next)
+  })
   app.get('*', async (c, next) =>
-    isApiPath(c.req.path) || /\.[A-Za-z0-9]+$/.test(c.req.path) ? next() : index(c, next),
+    isApiPath(c.req.path) || /\.[A-Za-z0-9]+$/.test(c.req.path) ? next() : page(c, next),
   )
 }
 

@@ -1,0 +1,1 @@
+DROP VIEW ra_bitmap_all_mv

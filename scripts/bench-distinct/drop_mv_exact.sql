@@ -1,0 +1,1 @@
+DROP VIEW ra_exact_mv

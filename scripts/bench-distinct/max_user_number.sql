@@ -1,0 +1,1 @@
+SELECT max(number) AS top, count() AS users FROM user_numbers

@@ -1,0 +1,1 @@
+OPTIMIZE TABLE user_numbers

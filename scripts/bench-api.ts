@@ -219,12 +219,12 @@ async function rawVersusRollup(store: Store, size: number, report: Report) {
     from: Date.parse('2025-01-10T00:00:00+08:00'),
     to: Date.parse('2025-01-21T00:00:00+08:00'),
     tz: 'Asia/Shanghai',
-    step: 'hour',
+    step: 'hour' as const,
   }
   const top = {
     from: Date.parse('2025-01-14T00:00:00+08:00'),
     to: Date.parse('2025-01-15T00:00:00+08:00'),
-    by: 'views',
+    by: 'views' as const,
     limit: 20,
   }
   const cases = [

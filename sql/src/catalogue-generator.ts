@@ -54,8 +54,8 @@ export function renderCatalogue(queries: ReadonlyMap<string, NamedQuery>): strin
 
 function properties(columns: readonly Column[], use: 'param' | 'row'): string[] {
   return columns.flatMap((column) => [
-    ...(column.note ? [`      /** ${docText(column.note)} */`] : []),
-    `      ${column.name}: ${typeScriptType(column.type, use)}`,
+    ...(column.note && !column.values ? [`      /** ${docText(column.note)} */`] : []),
+    `      ${column.name}: ${column.values ? column.values.map((value) => `'${value}'`).join(' | ') : typeScriptType(column.type, use)}`,
   ])
 }
 

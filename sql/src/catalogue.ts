@@ -155,8 +155,7 @@ export interface QueryCatalogue {
       regions: readonly string[]
       /** empty: all */
       types: readonly string[]
-      /** 'users' | 'events' */
-      metric: string
+      metric: 'users' | 'events'
     }
     row: {
       day: string
@@ -175,20 +174,16 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms, bucket-aligned */
       to: number
-      /** '15m' | 'hour' | 'day' */
       tz: string
-      /** '15m' | 'hour' | 'day' */
-      step: string
+      step: '15m' | 'hour' | 'day'
       /** empty: all */
       regions: readonly string[]
       /** empty: all */
       types: readonly string[]
-      /** 'country' | 'province' */
-      level: string
+      level: 'country' | 'province'
       /** the regions shown */
       keys: readonly string[]
-      /** 'users' | 'events' */
-      metric: string
+      metric: 'users' | 'events'
     }
     row: {
       ts: number
@@ -209,12 +204,10 @@ export interface QueryCatalogue {
       regions: readonly string[]
       /** empty: all */
       types: readonly string[]
-      /** 'country' | 'province' */
-      level: string
+      level: 'country' | 'province'
       /** the regions shown */
       keys: readonly string[]
-      /** 'users' | 'events' */
-      metric: string
+      metric: 'users' | 'events'
     }
     row: {
       ts: number
@@ -235,10 +228,8 @@ export interface QueryCatalogue {
       regions: readonly string[]
       /** empty: all */
       types: readonly string[]
-      /** 'country' | 'province' */
-      level: string
-      /** 'users' | 'events' */
-      metric: string
+      level: 'country' | 'province'
+      metric: 'users' | 'events'
       limit: number
     }
     row: {
@@ -255,10 +246,8 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms, bucket-aligned */
       to: number
-      /** '15m' | 'hour' | 'day' */
       tz: string
-      /** '15m' | 'hour' | 'day' */
-      step: string
+      step: '15m' | 'hour' | 'day'
       /** empty: all */
       regions: readonly string[]
     }
@@ -277,10 +266,8 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms, bucket-aligned */
       to: number
-      /** '15m' | 'hour' | 'day' */
       tz: string
-      /** '15m' | 'hour' | 'day' */
-      step: string
+      step: '15m' | 'hour' | 'day'
     }
     row: {
       tag: string
@@ -316,8 +303,7 @@ export interface QueryCatalogue {
       to: number
       /** empty: all */
       regions: readonly string[]
-      /** 'views' | 'discussions' */
-      by: string
+      by: 'views' | 'discussions'
       limit: number
     }
     row: {
@@ -333,8 +319,7 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms, whole quarter hours */
       to: number
-      /** 'views' | 'discussions' */
-      by: string
+      by: 'views' | 'discussions'
       limit: number
     }
     row: {
@@ -385,8 +370,7 @@ export interface QueryCatalogue {
       /** epoch ms, whole quarter hours */
       to: number
       regions: readonly string[]
-      /** 'views' | 'discussions' */
-      by: string
+      by: 'views' | 'discussions'
       min_multiple: number
       min_recent: number
       limit: number
@@ -411,8 +395,7 @@ export interface QueryCatalogue {
       recent_from: number
       /** epoch ms, whole quarter hours */
       to: number
-      /** 'views' | 'discussions' */
-      by: string
+      by: 'views' | 'discussions'
       min_multiple: number
       min_recent: number
       limit: number
@@ -443,10 +426,8 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms */
       to: number
-      /** '15m' | 'hour' | 'day' */
       tz: string
-      /** '15m' | 'hour' | 'day' */
-      step: string
+      step: '15m' | 'hour' | 'day'
       /** empty: all */
       regions: readonly string[]
     }
@@ -466,8 +447,7 @@ export interface QueryCatalogue {
       to: number
       /** empty: all */
       regions: readonly string[]
-      /** 'views' | 'discussions' */
-      by: string
+      by: 'views' | 'discussions'
       limit: number
     }
     row: {
@@ -531,10 +511,8 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms, exclusive */
       to: number
-      /** 'hour' | 'day' */
       tz: string
-      /** 'hour' | 'day' */
-      step: string
+      step: 'hour' | 'day'
     }
     row: {
       t: number
@@ -550,10 +528,8 @@ export interface QueryCatalogue {
       from: number
       /** epoch ms, exclusive */
       to: number
-      /** 'hour' | 'day' */
       tz: string
-      /** 'hour' | 'day' */
-      step: string
+      step: 'hour' | 'day'
     }
     row: {
       t: number

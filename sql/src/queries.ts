@@ -7,7 +7,11 @@ export interface Column {
   name: string
   type: string
   note: string
+  /** The values a String parameter may take, when its note lists them: `('hour' | 'day')`. */
+  values?: readonly string[]
 }
+
+const VALUE_LIST = /^'[^']*'(\s*\|\s*'[^']*')+$/
 
 /**
  * Named queries live in sql/queries/<role>/<name>.sql, one per file, names unique across folders. Every value is a
@@ -162,14 +166,18 @@ export function checkParams(query: NamedQuery, values: Record<string, unknown>):
   const missing = [...query.params.keys()].filter((p) => values[p] === undefined)
   const unknown = Object.keys(values).filter((p) => !query.params.has(p))
   const mistyped = [...query.params.values()]
-    .filter((param) => values[param.name] !== undefined && !fitsType(values[param.name], param.type))
-    .map((param) => `${param.name} (${param.type})`)
+    .filter((param) => values[param.name] !== undefined && !fits(values[param.name], param))
+    .map((param) => `${param.name} (${param.values ? param.note : param.type})`)
   const problems = [
     missing.length ? `missing parameters ${missing.join(', ')}` : '',
     unknown.length ? `unknown parameters ${unknown.join(', ')}` : '',
     mistyped.length ? `parameters of the wrong type ${mistyped.join(', ')}` : '',
   ].filter(Boolean)
   if (problems.length > 0) throw new Error(`query ${query.name}: ${problems.join('; ')}`)
+}
+
+function fits(value: unknown, param: Column): boolean {
+  return param.values ? param.values.includes(value as string) : fitsType(value, param.type)
 }
 
 /** Whether a value can be sent as a parameter of this type; types it does not know are left to the engine. */
@@ -236,13 +244,18 @@ function parseColumns(list: string, fail: (message: string) => never): Column[] 
     if (remainder !== '' && !(remainder.startsWith('(') && closingParen(remainder) === remainder.length - 1)) {
       return fail(`"${remainder}" after ${name} ${type} is neither a type nor a parenthesised note`)
     }
-    return { name, type, note: remainder.slice(1, -1).trim() }
+    const note = remainder.slice(1, -1).trim()
+    if (type === 'String' && VALUE_LIST.test(note)) {
+      return { name, type, note, values: note.split('|').map((value) => value.trim().slice(1, -1)) }
+    }
+    return { name, type, note }
   })
-  // `from Int64, to Int64 (epoch ms)`: a note speaks for the run of same-typed columns before it that have none.
+  // `from Int64, to Int64 (epoch ms)`: a note speaks for the run of same-typed columns before it that have none;
+  // a list of values speaks only for its own.
   for (let i = columns.length - 2; i >= 0; i--) {
     const column = columns[i] as Column
     const next = columns[i + 1] as Column
-    if (column.note === '' && column.type === next.type) column.note = next.note
+    if (column.note === '' && column.type === next.type && !next.values) column.note = next.note
   }
   return columns
 }

@@ -90,17 +90,21 @@ describe('named queries', () => {
     await expect(store.query('events_by_id', { id: 'x', extra: 1 })).rejects.toThrow(/unknown parameters extra/)
     // @ts-expect-error: id is a String
     await expect(store.query('events_by_id', { id: 1 })).rejects.toThrow(/wrong type id \(String\)/)
-    const params = { from: 0, to: 1.5, tz: 'UTC', step: 'hour' }
+    const params = { from: 0, to: 1.5, tz: 'UTC', step: 'hour' as const }
     const withExtra = { ...params, extra: true }
     // @ts-expect-error: an object built before the call is held to the query's parameters as well
     await expect(store.query('rollup_tag_buckets', withExtra)).rejects.toThrow(/unknown parameters extra/)
     await expect(store.query('rollup_tag_buckets', params)).rejects.toThrow(/wrong type to \(Int64\)/)
+    // @ts-expect-error: step is one of the values its header lists
+    await expect(store.query('rollup_tag_buckets', { ...params, to: 1, step: 'week' })).rejects.toThrow(
+      /wrong type step \('hour' \| 'day'\)/,
+    )
     // @ts-expect-error: no such query
     await expect(store.query('no_such_query', {})).rejects.toThrow(/unknown query/)
   })
 
   it('report engine failures as typed errors', async () => {
-    const params = { from: 0, to: Date.now(), tz: 'Not/AZone', step: 'hour' }
+    const params = { from: 0, to: Date.now(), tz: 'Not/AZone', step: 'hour' as const }
     const error = await store.query('rollup_tag_buckets', params).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StoreError)
     expect((error as StoreError).kind).toBe('query')

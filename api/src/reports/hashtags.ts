@@ -49,13 +49,17 @@ export async function loadGrowth(services: Services, query: GrowthQuery, now: nu
     const before = allRegions
       ? await store.query('api_tag_totals_before_all', beforeParams, { signal })
       : await store.query('api_tag_totals_before', { ...beforeParams, regions }, { signal })
-    const seriesParams = { tags, from: range.from, to: range.to, tz: zone, step: granularity }
+    const seriesParams = { tags, from: range.from, to: range.to }
     const rows =
       granularity === 'minute'
-        ? await store.query('api_tag_series_1m', { tags, from: range.from, to: range.to, regions }, { signal })
+        ? await store.query('api_tag_series_1m', { ...seriesParams, regions }, { signal })
         : allRegions
-          ? await store.query('api_tag_series_15m_all', seriesParams, { signal })
-          : await store.query('api_tag_series_15m', { ...seriesParams, regions }, { signal })
+          ? await store.query('api_tag_series_15m_all', { ...seriesParams, tz: zone, step: granularity }, { signal })
+          : await store.query(
+              'api_tag_series_15m',
+              { ...seriesParams, tz: zone, step: granularity, regions },
+              { signal },
+            )
     const labels = buckets.map((ts) => localIso(ts, zone))
     const series = tags.map((tag) => {
       const byBucket = new Map(rows.filter((row) => row.tag === tag).map((row) => [row.ts, row]))

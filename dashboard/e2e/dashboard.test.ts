@@ -617,6 +617,61 @@ describe('dashboard against the real product', () => {
     await context.close()
   })
 
+  it('applies each filter to every panel that claims it, and the others say they do not and why', async () => {
+    const panels = ['kpis', 'growth', 'split', 'heatmap', 'tags'] as const
+    const tables: Record<(typeof panels)[number], string> = {
+      kpis: '[data-testid=kpis]',
+      growth: '[data-testid=growth-table]',
+      split: '[data-testid=split-table]',
+      heatmap: '[data-testid=heatmap-table]',
+      tags: '[data-testid=top-table]',
+    }
+    /** Every figure a panel shows, as one string: what changes when a filter applies to it. */
+    const figures = async (page: Page) => {
+      await ready(page)
+      await page.waitForSelector('[data-testid=heatmap-table][data-state=ready]', {
+        state: 'attached',
+        timeout: UI_TIMEOUT,
+      })
+      await page.waitForSelector('[data-testid=top-table]', { timeout: UI_TIMEOUT })
+      return page.evaluate(
+        (selectors) =>
+          Object.fromEntries(
+            Object.entries(selectors).map(([panel, selector]) => [
+              panel,
+              [...(document.querySelector(selector)?.querySelectorAll('[data-value]') ?? [])]
+                .map((cell) => cell.getAttribute('data-value'))
+                .join(','),
+            ]),
+          ),
+        tables,
+      )
+    }
+    const plain = await open('/?range=surge')
+    const unfiltered = await figures(plain.page)
+    await plain.context.close()
+    for (const [filter, query] of [
+      ['region', 'region=US'],
+      ['type', 'type=comment'],
+    ] as const) {
+      const { context, page } = await open(`/?range=surge&${query}`)
+      const filtered = await figures(page)
+      for (const panel of panels) {
+        const note = page.locator(`[data-testid=filters-${panel}]`)
+        const honours = ((await note.getAttribute('data-honours')) ?? '').split(',')
+        expect(unfiltered[panel]?.length, panel).toBeGreaterThan(0)
+        if (honours.includes(filter)) {
+          expect(filtered[panel], `${panel} claims ${filter}`).not.toBe(unfiltered[panel])
+          await expect(note.getAttribute('data-applied')).resolves.toContain(filter)
+        } else {
+          await expect(note.getAttribute('data-ignored')).resolves.toContain(filter)
+          await expect(note.locator('[role=note]').textContent()).resolves.toMatch(/^Not filtered by/)
+        }
+      }
+      await context.close()
+    }
+  })
+
   it('writes the screenshots of the main view in English and Chinese', async () => {
     for (const [lang, file] of [
       ['en', 'screenshot-en.png'],

@@ -6,6 +6,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import { ApiError, api, buildQuery, type MetaResponse, prefetch } from './api.ts'
 import { ChartBoundary } from './components/ChartBoundary.tsx'
 import { Controls } from './components/Controls.tsx'
+import { FilterNote } from './components/FilterNote.tsx'
 import { GrowthPanel } from './components/GrowthPanel.tsx'
 import { Header, type LiveMode } from './components/Header.tsx'
 import { IngestCard, KpiCards } from './components/Overview.tsx'
@@ -177,6 +178,7 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
       />
       <main id="main" className="main">
         <Controls {...view} />
+        <FilterNote panel="kpis" state={state} t={t} />
         <div className="kpi-row">
           <KpiCards overview={overview} lang={state.lang} t={t} />
           <IngestCard

@@ -29,6 +29,7 @@ import type { ViewProps } from '../view.ts'
 import { ChartBoundary } from './ChartBoundary.tsx'
 import { type Column, DataTable, type Row } from './DataTable.tsx'
 import { Exports } from './Exports.tsx'
+import { FilterNote } from './FilterNote.tsx'
 import { Panel, QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
@@ -105,6 +106,7 @@ export function GrowthPanel(props: GrowthPanelProps) {
     <Panel
       id="growth"
       title={what}
+      note={<FilterNote panel="growth" state={state} t={t} />}
       className="panel-growth"
       controls={controls}
       actions={

@@ -11,6 +11,7 @@ import { type HeatmapView, hourLabel } from '../transforms/heatmap.ts'
 import type { ViewProps } from '../view.ts'
 import { type Column, DataTable, type Row } from './DataTable.tsx'
 import { Exports } from './Exports.tsx'
+import { FilterNote } from './FilterNote.tsx'
 import { Panel, QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
@@ -29,6 +30,7 @@ export default function HeatmapPanel(props: ViewProps & { refresh: number }) {
     <Panel
       id="heatmap"
       title={what}
+      note={<FilterNote panel="heatmap" state={state} t={t} />}
       subtitle={t('hoursIn', { tz: state.tz })}
       controls={
         <>

@@ -10,11 +10,13 @@ interface PanelProps {
   subtitle?: ReactNode
   controls?: ReactNode
   actions?: ReactNode
+  /** Under the title: which filters apply (FilterNote). */
+  note?: ReactNode
   className?: string
   children: ReactNode
 }
 
-export function Panel({ id, title, subtitle, controls, actions, className, children }: PanelProps) {
+export function Panel({ id, title, subtitle, controls, actions, note, className, children }: PanelProps) {
   return (
     <section className={`panel ${className ?? ''}`} aria-labelledby={`${id}-title`} data-testid={`panel-${id}`}>
       <header className="panel-head">
@@ -24,6 +26,7 @@ export function Panel({ id, title, subtitle, controls, actions, className, child
         </div>
         {actions ? <div className="panel-actions">{actions}</div> : null}
       </header>
+      {note}
       {controls ? <div className="panel-controls">{controls}</div> : null}
       {children}
     </section>

@@ -12,6 +12,7 @@ import type { ViewProps } from '../view.ts'
 import { ChartBoundary } from './ChartBoundary.tsx'
 import { type Column, DataTable, type Row } from './DataTable.tsx'
 import { Exports } from './Exports.tsx'
+import { FilterNote } from './FilterNote.tsx'
 import { Panel, QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
@@ -26,6 +27,7 @@ export function SplitPanel(props: ViewProps & { split: QueryState<SplitResponse>
     <Panel
       id="split"
       title={what}
+      note={<FilterNote panel="split" state={state} t={t} />}
       subtitle={t('hoursIn', { tz: state.tz })}
       controls={
         <>

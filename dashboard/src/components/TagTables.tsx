@@ -6,6 +6,7 @@ import { formatCompact, formatInstant, formatInteger, formatMultiple, hashtag, t
 import { MAX_TAGS } from '../state.ts'
 import type { ViewProps } from '../view.ts'
 import { Exports } from './Exports.tsx'
+import { FilterNote } from './FilterNote.tsx'
 import { Help } from './Help.tsx'
 import { QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
@@ -100,6 +101,7 @@ export function TagsPanel(props: ViewProps & { top: QueryState<TopResponse>; tre
           <Exports dataset={tab} params={tab === 'top' ? queries.top : queries.trending} what={what} t={t} />
         </div>
       </header>
+      <FilterNote panel="tags" state={state} t={t} />
       <div id={`tabpanel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'top' ? <TopTable {...props} /> : <TrendingTable {...props} />}
       </div>

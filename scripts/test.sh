@@ -5,6 +5,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 bash scripts/test-deps.sh
+# The suite runs on Node.js 24 LTS (the README's supported version), installed from npm where the machine's is older.
+node_dir="$(bash scripts/node24.sh)"
+export PATH="$node_dir:$PATH"
+echo "test: Node.js $(node --version)"
 npx pnpm@10 run check
 npx pnpm@10 --filter @trendlens/dashboard build
 

@@ -68,6 +68,8 @@ const API = {
   liveMaxClients: 1_000,
   exportMaxRows: 1_000_000_000,
   exportMaxConcurrent: 2,
+  exportMaxPerClient: 1,
+  exportIdleTimeoutMs: 30_000,
   queryTimeoutMs: 120_000,
 }
 

@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       }),
     ),
     requests: new RequestMetrics(),
-    exports: new ExportSlots(deps.api.exportMaxConcurrent),
+    exports: new ExportSlots(deps.api.exportMaxConcurrent, deps.api.exportMaxPerClient),
     zones: new ZoneNames(deps.store),
     live: new LiveHub(deps, deps.liveIntervalMs ?? LIVE_INTERVAL_MS, deps.api.liveMaxClients),
     annotationsRevision: { value: 0 },

@@ -22,6 +22,10 @@ export const DEFAULT_BATCH_AGE_MS = 1_000
 export const DEFAULT_EXPORT_MAX_ROWS = 10_000_000
 /** Each export holds a store connection busy; two at once keeps the dashboard responsive. */
 export const DEFAULT_EXPORT_MAX_CONCURRENT = 2
+/** One client (address) may not hold every export slot: others still get one while its downloads run. */
+export const DEFAULT_EXPORT_MAX_PER_CLIENT = 1
+/** A download whose reader takes nothing for this long is cut and its slot freed (a stalled or abandoned tab). */
+export const DEFAULT_EXPORT_IDLE_TIMEOUT_MS = 30_000
 /** Open live streams cost one socket each (their ticks share one query); beyond this new ones are refused. */
 export const DEFAULT_LIVE_MAX_CLIENTS = 1_000
 /** A dashboard query that takes longer than this is a bug or an overload; fail it with a clear error. */
@@ -72,6 +76,8 @@ const EnvSchema = z.object({
   API_TOKEN: z.string().min(16).optional(),
   EXPORT_MAX_ROWS: positiveInt.default(DEFAULT_EXPORT_MAX_ROWS),
   EXPORT_MAX_CONCURRENT: positiveInt.default(DEFAULT_EXPORT_MAX_CONCURRENT),
+  EXPORT_MAX_PER_CLIENT: positiveInt.default(DEFAULT_EXPORT_MAX_PER_CLIENT),
+  EXPORT_IDLE_TIMEOUT_MS: positiveInt.default(DEFAULT_EXPORT_IDLE_TIMEOUT_MS),
   LIVE_MAX_CLIENTS: positiveInt.default(DEFAULT_LIVE_MAX_CLIENTS),
   QUERY_TIMEOUT_MS: positiveInt.default(DEFAULT_QUERY_TIMEOUT_MS),
   DASHBOARD_DIR: z.string().optional(),
@@ -104,6 +110,8 @@ export interface Config {
     liveMaxClients: number
     exportMaxRows: number
     exportMaxConcurrent: number
+    exportMaxPerClient: number
+    exportIdleTimeoutMs: number
     queryTimeoutMs: number
   }
   dashboardDir: string | undefined
@@ -177,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       liveMaxClients: e.LIVE_MAX_CLIENTS,
       exportMaxRows: e.EXPORT_MAX_ROWS,
       exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
+      exportMaxPerClient: e.EXPORT_MAX_PER_CLIENT,
+      exportIdleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_MS,
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
     },
     dashboardDir: e.DASHBOARD_DIR,

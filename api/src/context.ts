@@ -45,17 +45,27 @@ export interface AppEnv {
   }
 }
 
-/** Counts exports in progress; each holds the store's bulk connection, so only a few may run at once. */
+/**
+ * Exports in progress; each holds an engine session or the store's bulk connection, so only a few run at once, and
+ * no one client (address) may take them all.
+ */
 export class ExportSlots {
   private inUse = 0
-  constructor(private readonly max: number) {}
+  private readonly byClient = new Map<string, number>()
+  /** Downloads cut because their reader stopped taking data. */
+  stalled = 0
+
+  constructor(
+    private readonly max: number,
+    private readonly perClient: number,
+  ) {}
 
   get active(): number {
     return this.inUse
   }
 
-  /** Takes a slot or refuses with a 429 naming the limit. The returned function gives it back, once. */
-  acquire(): () => void {
+  /** Takes a slot for a client or refuses with a 429 naming the limit. The returned function gives it back, once. */
+  acquire(client: string): () => void {
     if (this.inUse >= this.max) {
       throw new ApiError(
         429,
@@ -64,12 +74,25 @@ export class ExportSlots {
           'try again when one has finished',
       )
     }
+    const mine = this.byClient.get(client) ?? 0
+    if (mine >= this.perClient) {
+      throw new ApiError(
+        429,
+        'too_many_exports',
+        `this client already runs ${mine} export${mine === 1 ? '' : 's'} and the limit per client is ` +
+          `${this.perClient} (EXPORT_MAX_PER_CLIENT); try again when it has finished`,
+      )
+    }
     this.inUse++
+    this.byClient.set(client, mine + 1)
     let released = false
     return () => {
       if (released) return
       released = true
       this.inUse--
+      const left = (this.byClient.get(client) ?? 1) - 1
+      if (left > 0) this.byClient.set(client, left)
+      else this.byClient.delete(client)
     }
   }
 }

@@ -32,7 +32,7 @@ export class RequestMetrics {
   }
 
   /** Request counts and latency, exports in progress and live streams, in the Prometheus text format. */
-  render(exportsInProgress: number, live: { clients: number; queries: number }): string {
+  render(exports: { active: number; stalled: number }, live: { clients: number; queries: number }): string {
     const out: string[] = []
     const metric = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
@@ -54,7 +54,9 @@ export class RequestMetrics {
       out.push(`trendlens_http_request_duration_seconds_count${labels(base)} ${s.count}`)
     }
     metric('trendlens_exports_in_progress', 'gauge', 'CSV exports currently streaming.')
-    out.push(`trendlens_exports_in_progress ${exportsInProgress}`)
+    out.push(`trendlens_exports_in_progress ${exports.active}`)
+    metric('trendlens_exports_stalled_total', 'counter', 'Downloads cut because their reader stopped taking data.')
+    out.push(`trendlens_exports_stalled_total ${exports.stalled}`)
     metric('trendlens_live_clients', 'gauge', 'Open live streams.')
     out.push(`trendlens_live_clients ${live.clients}`)
     metric('trendlens_live_queries_total', 'counter', 'Store queries run for live ticks (one per tick, shared).')

@@ -31,6 +31,8 @@ export const TEST_API: Config['api'] = {
   liveMaxClients: 1_000,
   exportMaxRows: 10_000_000,
   exportMaxConcurrent: 2,
+  exportMaxPerClient: 1,
+  exportIdleTimeoutMs: 30_000,
   queryTimeoutMs: 30_000,
 }
 

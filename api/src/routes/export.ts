@@ -2,6 +2,7 @@
  * CSV downloads of every report and of raw events. Reports are small and written at once; raw events are the
  * engine's own CSV output, streamed block by block, so memory stays flat however many rows the range holds.
  */
+import type { Socket } from 'node:net'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
@@ -31,6 +32,9 @@ import { fileStamp, type TimeRange } from '../time.ts'
 /** One chunk is read from the engine while the previous one is being sent, so the engine and the socket work at once. */
 const PREFETCH = new CountQueuingStrategy({ highWaterMark: 2 })
 
+/** The most handed to the socket at once: a reader's progress shows every 64 KiB. */
+const PIECE_BYTES = 64 * 1024
+
 export const EVENTS_HEADER = ['t', 'ts', 'id', 'type', 'user_id', 'note_id', 'hashtags', 'region', 'country', 'lang']
 
 const encoder = new TextEncoder()
@@ -56,7 +60,7 @@ export function exportRoutes(services: Services): Hono<AppEnv> {
       }
       const { options, rest: queries } = splitCsvOptions(c.req.queries())
       const prefix = options.bom === '1' ? UTF8_BOM : ''
-      const release = services.exports.acquire()
+      const release = services.exports.acquire(clientAddress(c))
       try {
         if (dataset === 'events') return await eventsExport(services, c, queries, prefix, release)
         const { table, range, zone, subject } = await reportTable(
@@ -158,27 +162,63 @@ async function eventsExport(
   })
   let headerSent = false
   let finished = false
+  /** The rest of the engine's current block, handed out in pieces. */
+  let block: Uint8Array | undefined
+  // The reader's progress: a pull is the reader asking for more. No pull (and no engine read under way) for
+  // EXPORT_IDLE_TIMEOUT_MS means it stopped reading; the download is cut so it stops holding a slot.
+  let reading = false
+  let lastPull = Date.now()
+  let body: ReadableStreamDefaultController<Uint8Array> | undefined
+  const idle = setInterval(
+    () => {
+      if (finished || reading || Date.now() - lastPull < api.exportIdleTimeoutMs) return
+      services.exports.stalled++
+      requestLog.warn('export cut: the client stopped reading', { idleMs: api.exportIdleTimeoutMs })
+      cancel.abort()
+      finish()
+      // The response is blocked on a full socket; closing the connection is what frees it (and cancels the body).
+      const socket = requestSocket(c)
+      if (socket) socket.destroy()
+      else body?.error(new Error(`the client took no data for ${api.exportIdleTimeoutMs} ms`))
+    },
+    Math.max(10, Math.min(1_000, api.exportIdleTimeoutMs / 4)),
+  )
+  idle.unref()
   const finish = () => {
     finished = true
+    clearInterval(idle)
     release()
   }
-  const body = new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        body = controller
+      },
       async pull(controller) {
+        lastPull = Date.now()
         try {
           if (!headerSent) {
             headerSent = true
             controller.enqueue(encoder.encode(prefix + csvLine(EVENTS_HEADER)))
             return
           }
-          const next = await chunks.next()
-          if (next.done) {
-            finish()
-            controller.close()
-            return
+          if (!block) {
+            reading = true
+            const next = await chunks.next()
+            reading = false
+            lastPull = Date.now()
+            if (next.done) {
+              finish()
+              controller.close()
+              return
+            }
+            block = next.value
           }
-          controller.enqueue(next.value)
+          // Engine blocks can be megabytes; pieces keep the reader's progress visible and the buffers small.
+          controller.enqueue(block.subarray(0, PIECE_BYTES))
+          block = block.byteLength > PIECE_BYTES ? block.subarray(PIECE_BYTES) : undefined
         } catch (error) {
+          reading = false
           finish()
           if (cancel.signal.aborted) return
           // Failing the body (not closing it) makes the download fail visibly instead of ending as a short file.
@@ -198,7 +238,7 @@ async function eventsExport(
   )
   setDownloadHeaders(c, filename('events', [...tags, ...filters.regions, ...filters.types], range, zone))
   c.header('X-Export-Rows', String(rows))
-  return c.body(body)
+  return c.body(stream)
 }
 
 function toRange(range: { fromTs: number; toTs: number }): TimeRange {
@@ -241,4 +281,18 @@ function setDownloadHeaders(c: Context<AppEnv>, name: string): void {
   )
   c.header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`)
   c.header('Cache-Control', 'no-store')
+}
+
+/** The node-server bindings of a request served over HTTP; absent under app.request(). */
+interface NodeBindings {
+  incoming?: { socket?: Socket }
+}
+
+function requestSocket(c: Context<AppEnv>): Socket | undefined {
+  return (c.env as NodeBindings | undefined)?.incoming?.socket
+}
+
+/** Export slots are shared fairly between client addresses; in-process requests count as one client. */
+function clientAddress(c: Context<AppEnv>): string {
+  return requestSocket(c)?.remoteAddress ?? 'in-process'
 }

@@ -42,7 +42,7 @@ export function healthRoutes(services: Services): Hono<AppEnv> {
     .get('/metrics', (c) => {
       const live = { clients: services.live.clients, queries: services.live.queries }
       const text =
-        services.requests.render(services.exports.active, live) +
+        services.requests.render(services.exports, live) +
         renderIngestMetrics(services.deps.metrics.snapshot()) +
         processMetrics().render()
       return c.text(text, 200, { 'Content-Type': PROMETHEUS_TEXT })

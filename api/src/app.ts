@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.api.token !== undefined) app.use('/api/*', requireToken(deps.api.token))
 
   app.route('/', healthRoutes(services))
+  if (deps.routes === 'operations') return withErrorHandlers(app, deps)
   app.route('/api/overview', overviewRoutes(services))
   app.route('/api/hashtags', hashtagRoutes(services))
   app.route('/api/regions', regionRoutes(services))
@@ -72,7 +73,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/api/openapi.json', (c) => c.json(openApi))
 
   if (deps.dashboardDir !== undefined) serveDashboard(app, deps.dashboardDir)
+  return withErrorHandlers(app, deps)
+}
 
+/**
+ * What an ingest-only worker serves on its port: `/healthz`, `/readyz` (store and ingest state) and `/metrics`
+ * (the ingest's and the process's), so the lag of every worker is seen, not only the API's.
+ */
+export function createOperationsApp(deps: Omit<AppDeps, 'routes' | 'dashboardDir'>): Hono<AppEnv> {
+  return createApp({ ...deps, routes: 'operations' })
+}
+
+/** The one error body for unknown routes and thrown errors. */
+function withErrorHandlers(app: Hono<AppEnv>, deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => {
     const error = new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)
     return c.json(error.body(c.get('requestId')), 404)

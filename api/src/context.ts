@@ -11,6 +11,8 @@ export interface AppDeps {
   metrics: IngestMetrics
   log: Logger
   api: Config['api']
+  /** `operations`: only health, readiness and metrics (an ingest-only worker); default: the whole API. */
+  routes?: 'all' | 'operations' | undefined
   /** The built dashboard (vite's dist); served with an SPA fallback when given. */
   dashboardDir?: string | undefined
   /**

@@ -2,8 +2,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { IngestMetrics, silentLogger } from '@trendlens/ingest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Loaded, loadSampleStore, testApp } from './test-support.ts'
+import { createOperationsApp } from './app.ts'
+import type { ErrorBody } from './errors.ts'
+import { type Listening, listen } from './server.ts'
+import { type Loaded, loadSampleStore, TEST_API, testApp } from './test-support.ts'
 
 let loaded: Loaded
 let dashboardDir: string
@@ -98,6 +102,42 @@ describe('metrics', () => {
       if (type === 'counter') expect(name, name).toMatch(/_total$/)
       else
         expect(name, name).toMatch(/_(seconds|bytes|messages|fds|clients|progress|paused|state|info|resources|total)$/)
+    }
+  })
+})
+
+describe('an ingest-only worker', () => {
+  it('serves health, readiness with the ingest state, and the ingest and process metrics on its own port', async () => {
+    const metrics = new IngestMetrics('kafka')
+    const app = createOperationsApp({ store: loaded.store, metrics, log: silentLogger, api: TEST_API })
+    const server: Listening = await listen(app, 0, '127.0.0.1')
+    const base = `http://127.0.0.1:${server.port}`
+    try {
+      expect((await fetch(`${base}/healthz`)).status).toBe(200)
+      metrics.running()
+      metrics.recordStored(1234, 50)
+      metrics.lag.set('events/0', 77)
+      const ready = await fetch(`${base}/readyz`)
+      expect(ready.status).toBe(200)
+      expect(await ready.json()).toMatchObject({ status: 'ready', ingest: 'running' })
+      const { samples } = parseMetrics(await (await fetch(`${base}/metrics`)).text())
+      const value = (name: string, labels: Record<string, string> = {}) =>
+        samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
+      expect(value('trendlens_ingest_stored_events_total', { mode: 'kafka' })).toBe(1234)
+      expect(value('trendlens_ingest_lag_messages', { partition: 'events/0' })).toBe(77)
+      expect(value('trendlens_ingest_total_lag_messages')).toBe(77)
+      expect(value('process_resident_memory_bytes')).toBeGreaterThan(0)
+      // A stopped ingest fails readiness with the reason, so the orchestrator sees the worker that matters.
+      metrics.setState('stopped', { code: 'dead_letter_unavailable', detail: 'the dead-letter topic is unreachable' })
+      const stopped = await fetch(`${base}/readyz`)
+      expect(stopped.status).toBe(503)
+      expect(((await stopped.json()) as ErrorBody).code).toBe('ingest_not_ready')
+      // Nothing else: no data routes, no dashboard.
+      const data = await fetch(`${base}/api/overview`)
+      expect(data.status).toBe(404)
+      expect(((await data.json()) as ErrorBody).code).toBe('not_found')
+    } finally {
+      await server.close()
     }
   })
 })

@@ -15,6 +15,7 @@
  *
  *   npx tsx scripts/bench-ingest.ts [--events 1000000] [--big [--big-repeat 1]] [--repeat 3] [--write] [--profile]
  *                                   [--skip-freshness] [--skip-scaling] [--rates 1000,10000,50000]
+ *                                   [--dedup-window-hours 24] [--dedup-cost]
  *
  * `--big` adds a 10M-event topic for (a) and (b). `--write` replaces this benchmark's section of
  * docs/benchmarks.md. `--profile` runs one more end-to-end pass under `node --cpu-prof` and prints where the
@@ -61,6 +62,10 @@ const { values: args } = parseArgs({
     'min-fetch-kb': { type: 'string' },
     'batch-age-ms': { type: 'string' },
     'skip-scaling': { type: 'boolean', default: false },
+    /** The consumer's dedup window in hours of event time (0: no resend check), to measure what it costs. */
+    'dedup-window-hours': { type: 'string', default: '24' },
+    /** Only (b), alternating the dedup window on (24 h) and off, `--repeat` times each: what the window costs. */
+    'dedup-cost': { type: 'boolean', default: false },
   },
 })
 
@@ -69,6 +74,7 @@ const PARTITIONS = 4
 const EVENTS_PER_SCALE = 246_000_000
 const SCENARIO_SEED = 1
 const MIN_FETCH_BYTES = args['min-fetch-kb'] ? Number(args['min-fetch-kb']) * 1024 : undefined
+const DEDUP_WINDOW_MS = Number(args['dedup-window-hours']) * 3_600_000
 const CONSUMER_BATCHING: BatchingSettings = {
   batchRows: DEFAULT_BATCH_ROWS,
   batchBytes: DEFAULT_BATCH_BYTES,
@@ -128,6 +134,8 @@ interface ConsumeData {
   topic: string
   expect: number
   consumers?: number
+  /** Overrides --dedup-window-hours for this child. */
+  dedupWindowMs?: number
 }
 
 interface ConsumeResult {
@@ -208,6 +216,7 @@ async function childConsume(data: ConsumeData): Promise<ConsumeResult> {
             startedAt ||= performance.now()
           },
           ...(MIN_FETCH_BYTES ? { minFetchBytes: MIN_FETCH_BYTES } : {}),
+          dedupWindowMs: data.dedupWindowMs ?? DEDUP_WINDOW_MS,
         },
       }),
     )
@@ -489,6 +498,35 @@ async function measureThroughput(
   return result
 }
 
+/** (b) with the dedup window at 24 h and off, alternating, after one unmeasured pass; medians printed. */
+async function measureDedupCost(kafka: Kafka, brokers: string[], events: number, repeat: number): Promise<void> {
+  const { topic, count } = await scenarioTopic(kafka, brokers, events)
+  const windows = { '24 h': 24 * 3_600_000, off: 0 }
+  const results: Record<string, ConsumeResult[]> = { '24 h': [], off: [] }
+  log(`warm-up (${label(count)}): one end-to-end pass, not measured`)
+  await runChild<ConsumeResult>('consume', { brokers, topic, expect: count })
+  for (let i = 0; i < repeat; i++) {
+    for (const [name, dedupWindowMs] of Object.entries(windows)) {
+      const r = await runChild<ConsumeResult>('consume', { brokers, topic, expect: count, dedupWindowMs })
+      log(
+        `  dedup window ${name}: ${Math.round(r.rate)} events/s, peak RSS ${mb(r.rssPeak)} MB, ` +
+          `peak heap ${mb(r.heapPeak)} MB, exact: ${r.exact}`,
+      )
+      results[name]?.push(r)
+    }
+  }
+  log('')
+  log(`dedup window cost at ${label(count)} events (medians of ${repeat}), load average ${loadavg()[0]?.toFixed(1)}:`)
+  log('| dedup window | events/s | peak RSS MB | peak JS heap MB |')
+  log('| --- | ---: | ---: | ---: |')
+  for (const [name, runs] of Object.entries(results)) {
+    log(
+      `| ${name} | ${Math.round(median(runs.map((r) => r.rate)))} | ${mb(median(runs.map((r) => r.rssPeak)))} | ` +
+        `${mb(median(runs.map((r) => r.heapPeak)))} |`,
+    )
+  }
+}
+
 interface Freshness {
   rate: number
   achieved: number
@@ -737,6 +775,11 @@ async function main(): Promise<void> {
     `Node ${process.version}; Kafka ${v.kafka} (local single-node KRaft broker on the same machine); kafkajs ${v.kafkajs}; chdb ${v.chdb}`,
     `Topic: ${PARTITIONS} partitions, the story scenario (seed ${SCENARIO_SEED}); consumer batching: ${CONSUMER_BATCHING.batchRows} rows, ${mb(CONSUMER_BATCHING.batchBytes)} MB, ${CONSUMER_BATCHING.batchAgeMs} ms`,
   ]
+
+  if (args['dedup-cost']) {
+    await measureDedupCost(kafka, brokers, Number(args.events), repeat)
+    return
+  }
 
   const sizes = [Number(args.events), ...(args.big ? [10_000_000] : [])]
   const throughput: Throughput[] = []

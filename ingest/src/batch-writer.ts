@@ -13,13 +13,17 @@ export interface Batch {
 export interface PreparedBatch extends Omit<Batch, 'events'> {
   rows: number
   jsonLines: string
+  /** Offsets in the range left out as resends of ids already stored (recorded so a re-formed batch matches). */
+  dropped?: readonly number[]
+  /** The newest event time in the batch (epoch ms): how far its partition had got. */
+  maxTs?: number
 }
 
 /** What the write path needs from the store; a structural type so tests can put a double in front of a real one. */
 export type WriterStore = Pick<Store, 'appendRows' | 'insertEvents' | 'insertJsonLines' | 'queryOnWriter'>
 
 /** One batch's boundaries as the ledger holds them. */
-export type LedgerEntry = QueryRow<'ingest_ledger_since'>
+export type LedgerEntry = QueryRow<'ingest_ledger_last'> & Partial<Pick<QueryRow<'ingest_ledger_since'>, 'dropped'>>
 
 export function dedupToken(batch: Pick<Batch, 'source' | 'partition' | 'firstOffset' | 'lastOffset'>): string {
   return `${batch.source}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`
@@ -40,11 +44,16 @@ export class BatchWriter {
 
   /** Same as write, for rows already serialised as JSONEachRow lines. */
   async writePrepared(batch: PreparedBatch): Promise<void> {
-    await this.record(batch, batch.rows)
+    await this.record(batch, batch.rows, batch.dropped, batch.maxTs)
     await this.store.insertJsonLines('events_v1', batch.jsonLines, dedupToken(batch))
   }
 
-  private record(batch: Omit<Batch, 'events'>, rows: number): Promise<void> {
+  private record(
+    batch: Omit<Batch, 'events'>,
+    rows: number,
+    dropped: readonly number[] = [],
+    maxTs = 0,
+  ): Promise<void> {
     return this.store.appendRows('ingest_ledger_v1', [
       {
         source: batch.source,
@@ -52,6 +61,8 @@ export class BatchWriter {
         first_offset: batch.firstOffset,
         last_offset: batch.lastOffset,
         rows,
+        dropped,
+        max_ts: maxTs,
       },
     ])
   }

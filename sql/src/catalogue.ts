@@ -479,6 +479,18 @@ export interface QueryCatalogue {
       region_rollup_1m: number
     }
   }
+  /** Event ids stored at or after an event time: the ingest's dedup window, loaded when a consumer joins its group. (`ingest/ingest_ids_since.sql`) */
+  ingest_ids_since: {
+    params: {
+      /** epoch ms */
+      from_ms: number
+    }
+    row: {
+      id: string
+      /** epoch ms */
+      ts: number
+    }
+  }
   /** The newest batch recorded for one source partition (a replay resumes from it). (`ingest/ingest_ledger_last.sql`) */
   ingest_ledger_last: {
     params: {
@@ -502,6 +514,31 @@ export interface QueryCatalogue {
       first_offset: number
       last_offset: number
       rows: number
+      /** offsets left out as resends */
+      dropped: number[]
+    }
+  }
+  /** The newest event time each partition of a source had reached, from the ledger: where a restarted consumer's dedup window ends on each partition. (`ingest/ingest_partition_event_times.sql`) */
+  ingest_partition_event_times: {
+    params: {
+      source: string
+    }
+    row: {
+      partition: number
+      /** epoch ms */
+      newest_ts: number
+    }
+  }
+  /** Event ids stored within a window of event time before the newest stored event: the ingest's dedup window, loaded when a consumer joins its group. (`ingest/ingest_recent_ids.sql`) */
+  ingest_recent_ids: {
+    params: {
+      /** the window length */
+      window_ms: number
+    }
+    row: {
+      id: string
+      /** epoch ms */
+      ts: number
     }
   }
   /** Events and distinct users per country per hour or day in a time zone, from the 15-minute rollup. (`checks/rollup_region_buckets.sql`) */

@@ -37,7 +37,7 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 }
 
 /**
- * Rewrites a single-node migration for a cluster: `ON CLUSTER` after the object name, and each *MergeTree engine
+ * Rewrites a single-node migration for a cluster: `ON CLUSTER` after the object name (of a CREATE or an ALTER), and each *MergeTree engine
  * replaced by its Replicated form with the conventional {shard}/{replica} macros.
  */
 export function forCluster(sql: string, options: ClusterOptions): string {
@@ -45,7 +45,7 @@ export function forCluster(sql: string, options: ClusterOptions): string {
   if (!/^[A-Za-z0-9_]+$/.test(cluster)) throw new Error(`invalid cluster name: ${cluster}`)
   return sql
     .replace(
-      /^(CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS [A-Za-z0-9_]+)/m,
+      /^(CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS [A-Za-z0-9_]+|ALTER TABLE [A-Za-z0-9_]+)/m,
       (head) => `${head} ON CLUSTER ${cluster}`,
     )
     .replace(/ENGINE = (\w*)MergeTree(\(([^)]*)\))?/, (_all, kind: string, _args, args: string | undefined) => {

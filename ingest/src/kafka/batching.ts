@@ -6,11 +6,18 @@ export interface OffsetRange {
   lastOffset: number
 }
 
+/** A batch the ledger recorded: its boundaries and the offsets it left out as resends. */
+export interface RecordedRange extends OffsetRange {
+  dropped?: readonly number[]
+}
+
 /** A run of consecutive messages of one partition that is stored as one insert and committed as one. */
 export interface Run<M> extends OffsetRange {
   messages: M[]
   /** True when the boundaries come from the ledger: a batch that may already be stored is being sent again. */
   recorded: boolean
+  /** For a recorded run: the offsets it left out as resends the first time, to leave out again. */
+  dropped?: readonly number[]
 }
 
 /**
@@ -24,16 +31,16 @@ export interface Run<M> extends OffsetRange {
 export function recoveryPlan(
   entries: readonly LedgerEntry[],
   fromOffset: number,
-): { plan: OffsetRange[]; straddling: LedgerEntry[] } {
+): { plan: RecordedRange[]; straddling: LedgerEntry[] } {
   const straddling = entries.filter((e) => e.first_offset < fromOffset)
   const candidates = entries
     .filter((e) => e.first_offset >= fromOffset)
     .sort((a, b) => a.first_offset - b.first_offset || b.last_offset - a.last_offset)
-  const plan: OffsetRange[] = []
+  const plan: RecordedRange[] = []
   for (const entry of candidates) {
     const previous = plan.at(-1)
     if (previous && entry.first_offset <= previous.lastOffset) continue
-    plan.push({ firstOffset: entry.first_offset, lastOffset: entry.last_offset })
+    plan.push({ firstOffset: entry.first_offset, lastOffset: entry.last_offset, dropped: entry.dropped ?? [] })
   }
   return { plan, straddling }
 }
@@ -48,7 +55,7 @@ export class BatchCutter<M extends { offset: string }> {
   private held: M[] = []
 
   constructor(
-    private readonly plan: OffsetRange[],
+    private readonly plan: RecordedRange[],
     private readonly maxRows: number,
   ) {
     if (!(maxRows >= 1)) throw new Error(`maxRows must be at least 1, got ${maxRows}`)
@@ -95,8 +102,8 @@ export class BatchCutter<M extends { offset: string }> {
   }
 
   private closeRecorded(): Run<M> {
-    const range = this.plan.shift() as OffsetRange
-    const run: Run<M> = { ...range, messages: this.held, recorded: true }
+    const { firstOffset, lastOffset, dropped } = this.plan.shift() as RecordedRange
+    const run: Run<M> = { firstOffset, lastOffset, dropped, messages: this.held, recorded: true }
     this.held = []
     return run
   }

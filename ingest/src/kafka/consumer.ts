@@ -35,6 +35,7 @@ import {
 } from './client.ts'
 import { chunkDeadLetters, DEFAULT_MAX_MESSAGE_BYTES, deadLetter, type Refusal } from './dead-letter.ts'
 import { LagMonitor } from './lag-monitor.ts'
+import { SeenIds } from './seen-ids.ts'
 
 export type { KafkaSettings } from './client.ts'
 
@@ -61,6 +62,8 @@ export interface ConsumerTuning {
   stuckAfterMs: number
   /** Waits between restarts of a consumer that failed (exponential, with jitter). */
   restartBackoff: Backoff
+  /** Event time during which a resent event id is recognised and left out; 0 turns the check off. */
+  dedupWindowMs: number
   /** Called after every group join with this member's partitions (tests and the benchmark wait on it). */
   onAssignment?: (partitions: number[]) => void
 }
@@ -91,6 +94,8 @@ export const DEFAULT_PARTITIONS_CONCURRENTLY = 2
 /** Far longer than any insert or fetch wait: a minute without progress while events wait is not slowness. */
 const DEFAULT_STUCK_AFTER_MS = 60_000
 const DEFAULT_RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 }
+/** Upstream producers resend within seconds or minutes; a day of event time covers any retry policy in use. */
+export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000
 /** Fewer sends to the dead-letter topic retried inside kafkajs: the ingest's own loop retries, visibly paused. */
 const DLQ_SEND_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 2 }
 /** The smallest limit the dead-letter sends shrink to when the broker keeps refusing them as too large. */
@@ -120,11 +125,13 @@ export async function runConsumer(options: RunConsumerOptions): Promise<void> {
     minFetchBytes: fetchOptions(options.batching).minBytes,
     stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
     restartBackoff: DEFAULT_RESTART_BACKOFF,
+    dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS,
     ...options.tuning,
   }
   const { metrics, signal } = options
   const log = options.log.child({ component: 'kafka-ingest', topic: options.kafka.topic })
   const consumer = { joined: false }
+  const seen = new SeenIds(tuning.dedupWindowMs)
   const monitor = new LagMonitor({
     kafka: options.kafka,
     metrics,
@@ -136,7 +143,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<void> {
   monitor.start()
   try {
     for (let failures = 0; !signal.aborted; failures++) {
-      const session = new KafkaIngest(options, tuning, log, consumer)
+      const session = new KafkaIngest(options, tuning, log, consumer, seen)
       try {
         await session.run()
         if (signal.aborted) return
@@ -167,6 +174,8 @@ interface PartitionState {
   cutter: BatchCutter<KafkaMessage>
   /** The first offset not yet committed by this member: where fetching resumes after an error. */
   nextToCommit: number
+  /** Ids kept by the run being stored: the next run is validated meanwhile and must see them too. */
+  inFlight: ReadonlyMap<string, number> | undefined
 }
 
 /** A validated row ready to insert, with the message it came from (to dead-letter it if the store refuses it). */
@@ -178,12 +187,21 @@ interface PreparedRow {
 interface PreparedRun {
   rows: PreparedRow[]
   refusals: Refusal[]
+  /** Offsets left out as resends of an id already stored or kept earlier. */
+  dropped: number[]
+  /** Ids kept, with their event time; they join the dedup window once the run is committed. */
+  kept: Map<string, number>
+  /** The newest event time among the kept rows (0 if none). */
+  maxTs: number
 }
 
 class KafkaIngest {
   private readonly settings: KafkaSettings
   private readonly batching: BatchingSettings
   private readonly writer: BatchWriter
+  private readonly store: WriterStore
+  /** The dedup window's ids loaded from the store for this group generation (shared by its partitions). */
+  private seenLoaded: Promise<boolean> | undefined
   private readonly metrics: IngestMetrics
   private readonly log: Logger
   private readonly signal: AbortSignal
@@ -208,7 +226,9 @@ class KafkaIngest {
     private readonly tuning: ConsumerTuning,
     log: Logger,
     private readonly status: { joined: boolean },
+    private readonly seen: SeenIds,
   ) {
+    this.store = options.store
     this.settings = options.kafka
     this.batching = options.batching
     this.writer = new BatchWriter(options.store)
@@ -268,6 +288,8 @@ class KafkaIngest {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         // A new generation: partitions may have moved, and kafkajs resumes each one from its committed offset.
         this.partitions.clear()
+        // Partitions may come from another member: ids it stored since are loaded before the first batch.
+        this.seenLoaded = undefined
         this.status.joined = true
         // A failed consumer that joins again is not yet well: it is `running` again once it commits.
         if (this.metrics.state === 'starting') this.metrics.running()
@@ -393,11 +415,20 @@ class KafkaIngest {
     this.metrics.recordReceived(batch.messages.length)
     const { runs, held } = state.cutter.cut(batch.messages)
     // Runs are committed in order; the next run is validated while the engine inserts the current one.
-    let storing: { run: Run<KafkaMessage>; stored: Promise<boolean> } | undefined
-    const commit = async (run: Run<KafkaMessage>, stored: Promise<boolean>): Promise<boolean> => {
+    let storing: { run: Run<KafkaMessage>; stored: Promise<boolean>; prepared: PreparedRun } | undefined
+    const commit = async (
+      run: Run<KafkaMessage>,
+      stored: Promise<boolean>,
+      prepared: PreparedRun,
+    ): Promise<boolean> => {
+      const { kept, maxTs } = prepared
       if (!(await stored)) return false
       await this.consumer?.commitOffsets([{ topic, partition, offset: String(run.lastOffset + 1) }])
       state.nextToCommit = run.lastOffset + 1
+      for (const [id, ts] of kept) this.seen.add(id, ts)
+      if (maxTs > 0) this.seen.advance(partition, maxTs)
+      this.seen.sweep()
+      if (state.inFlight === kept) state.inFlight = undefined
       this.committed()
       resolveOffset(String(run.lastOffset))
       await heartbeat()
@@ -406,18 +437,19 @@ class KafkaIngest {
     try {
       for (const run of runs) {
         if (isStale()) break
-        const prepared = this.prepareRun(run)
+        const prepared = this.prepareRun(run, state.inFlight)
         if (storing) {
           const previous = storing
           storing = undefined
-          if (!(await commit(previous.run, previous.stored))) return
+          if (!(await commit(previous.run, previous.stored, previous.prepared))) return
         }
-        storing = { run, stored: this.storeRun(partition, run, prepared, heartbeat) }
+        state.inFlight = prepared.kept
+        storing = { run, stored: this.storeRun(partition, run, prepared, heartbeat), prepared }
       }
       if (storing) {
         const last = storing
         storing = undefined
-        if (!(await commit(last.run, last.stored))) return
+        if (!(await commit(last.run, last.stored, last.prepared))) return
       }
     } finally {
       // Left by a failure while an insert was in flight: it is not committed, but it is waited for.
@@ -438,6 +470,7 @@ class KafkaIngest {
     fromOffset: number,
     heartbeat: () => Promise<void>,
   ): Promise<PartitionState | undefined> {
+    if (!(await this.loadSeen(heartbeat))) return undefined
     const entries = await this.whileStoreUnavailable(
       () => this.writer.inDoubt(this.source, partition, fromOffset),
       heartbeat,
@@ -459,15 +492,65 @@ class KafkaIngest {
         lastOffset: plan.at(-1)?.lastOffset,
       })
     }
-    return { cutter: new BatchCutter(plan, this.batching.batchRows), nextToCommit: fromOffset }
+    return { cutter: new BatchCutter(plan, this.batching.batchRows), nextToCommit: fromOffset, inFlight: undefined }
   }
 
-  /** Validates a run's messages: rows to insert (ids repeated within the run dropped) and refusals. */
-  private prepareRun(run: Run<KafkaMessage>): PreparedRun {
+  /**
+   * Loads into the dedup window the ids the store holds within the window of its newest event time (once per group
+   * generation): after a crash or a rebalance, ids stored by this worker's previous life or another member count.
+   * Resolves false on shutdown.
+   */
+  private loadSeen(heartbeat: () => Promise<void>): Promise<boolean> {
+    if (!this.seen.enabled) return Promise.resolve(true)
+    this.seenLoaded ??= (async () => {
+      const started = performance.now()
+      const partitions = await this.whileStoreUnavailable(
+        () => this.store.queryOnWriter('ingest_partition_event_times', { source: this.source }),
+        heartbeat,
+      )
+      if (partitions === undefined) return false
+      this.seen.resetPartitions(new Map(partitions.map((p) => [p.partition, p.newest_ts])))
+      // From the slowest partition's event time (all partitions of the topic, whoever owns them), or, for a topic
+      // never consumed, from the newest stored event.
+      const from = this.seen.windowStart()
+      const rows = await this.whileStoreUnavailable(
+        () =>
+          from === undefined
+            ? this.store.queryOnWriter('ingest_recent_ids', { window_ms: this.seen.windowMs })
+            : this.store.queryOnWriter('ingest_ids_since', { from_ms: from }),
+        heartbeat,
+      )
+      if (rows === undefined) return false
+      for (const row of rows) this.seen.add(row.id, row.ts)
+      this.seen.sweep()
+      this.log.info('dedup window loaded', {
+        storedIds: rows.length,
+        windowIds: this.seen.size,
+        ms: Math.round(performance.now() - started),
+      })
+      return true
+    })().catch((error: unknown) => {
+      this.seenLoaded = undefined
+      throw error
+    })
+    return this.seenLoaded
+  }
+
+  /**
+   * Validates a run's messages into rows to insert and refusals, leaving out resends: an id repeated within the run,
+   * or already in the dedup window or in the run being stored. A recorded run (re-formed after a crash) leaves out
+   * exactly the offsets its ledger entry lists instead of consulting the window, which by now may hold its own
+   * ids (its raw part may have landed before the crash while its rollup parts did not): the same rows, the same
+   * token, whatever landed.
+   */
+  private prepareRun(run: Run<KafkaMessage>, inFlight: ReadonlyMap<string, number> | undefined): PreparedRun {
     const nowMs = Date.now()
     const rows: PreparedRow[] = []
     const refusals: Refusal[] = []
-    const ids = new Set<string>()
+    const dropped: number[] = []
+    const kept = new Map<string, number>()
+    const recordedDrops = run.recorded ? new Set(run.dropped ?? []) : undefined
+    let maxTs = 0
     for (const message of run.messages) {
       const checked = validateMessage(message.value, nowMs)
       if (!checked.ok) {
@@ -475,14 +558,21 @@ class KafkaIngest {
         refusals.push({ message, reason: checked.reason, error: checked.message })
         continue
       }
-      if (ids.has(checked.event.id)) {
+      const { id, ts } = checked.event
+      const offset = Number(message.offset)
+      const resent = recordedDrops
+        ? recordedDrops.has(offset) || kept.has(id)
+        : kept.has(id) || this.seen.has(id) || inFlight?.has(id) === true
+      if (resent) {
         this.metrics.duplicates++
+        dropped.push(offset)
         continue
       }
-      ids.add(checked.event.id)
+      kept.set(id, ts)
+      if (ts > maxTs) maxTs = ts
       rows.push({ line: JSON.stringify(checked.event), message })
     }
-    return { rows, refusals }
+    return { rows, refusals, dropped, kept, maxTs }
   }
 
   /**
@@ -492,12 +582,15 @@ class KafkaIngest {
   private async storeRun(
     partition: number,
     run: Run<KafkaMessage>,
-    { rows, refusals }: PreparedRun,
+    { rows, refusals, dropped, maxTs }: PreparedRun,
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
     // The insert and the dead letters proceed together; both must be acknowledged before the commit.
     const sent = this.sendDeadLetters(partition, refusals, heartbeat)
-    const [storing, sending] = await Promise.allSettled([this.storeRows(partition, run, rows, heartbeat), sent])
+    const [storing, sending] = await Promise.allSettled([
+      this.storeRows(partition, run, rows, heartbeat, { dropped, maxTs }),
+      sent,
+    ])
     if (storing.status === 'rejected') {
       if (sending.status === 'rejected') this.log.error('dead letters failed', { error: String(sending.reason) })
       throw storing.reason
@@ -524,6 +617,7 @@ class KafkaIngest {
     range: OffsetRange,
     rows: readonly PreparedRow[],
     heartbeat: () => Promise<void>,
+    resends: { dropped: readonly number[]; maxTs: number } = { dropped: [], maxTs: 0 },
   ): Promise<Array<PreparedRow & { error: string }> | undefined> {
     if (rows.length === 0) return []
     const batch: PreparedBatch = {
@@ -533,6 +627,8 @@ class KafkaIngest {
       lastOffset: range.lastOffset,
       rows: rows.length,
       jsonLines: rows.map((row) => row.line).join('\n'),
+      dropped: resends.dropped,
+      maxTs: resends.maxTs,
     }
     let insertMs: number | undefined
     try {

@@ -42,7 +42,9 @@ describe('exactly-once storage', () => {
       store,
       batching: { batchRows: 300, batchBytes: 1024 * 1024, batchAgeMs: 100 },
     })
-    await pollUntil('the second group to send every row again', () => again.metrics.stored >= events.length)
+    await pollUntil('the second group to send every row again', () => again.metrics.stored >= events.length, {
+      timeoutMs: 60_000,
+    })
     await again.stop()
 
     // Every row was sent a second time, on the ledger's boundaries (not 300-row batches), and dropped by the engine.
@@ -73,12 +75,12 @@ describe('exactly-once storage', () => {
     expect(twice.distinct_ids).toBe(events.length)
   })
 
-  it('drops repeated ids within a batch, and only within a batch', async () => {
+  it('drops a resent id within the dedup window, in its batch or a later one; a copy older than the window is stored again', async () => {
     const { brokers, store } = bed
     const { topic, dlqTopic } = await bed.newTopic('dedup-ids', 1)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(0.00001, 83, 'ids-')
-    // A producer retry: three events sent twice in a row, inside what the consumer takes as one batch.
+    // A producer retry: events sent twice in a row, inside what the consumer takes as one batch.
     const messages: Message[] = []
     events.forEach((event, i) => {
       messages.push(toMessage(event))
@@ -101,10 +103,17 @@ describe('exactly-once storage', () => {
       [],
     )
 
-    // The same id again, later, in a batch of its own: stored a second time. Exactness does not come from ids.
-    const late = events[0]
-    if (!late) throw new Error('no events')
-    await producer.send({ topic, acks: -1, messages: [toMessage(late)] })
+    // The newest event again, later, in a batch of its own: within the window, left out.
+    const newest = events.at(-1)
+    const oldest = events[0]
+    if (!newest || !oldest) throw new Error('no events')
+    await producer.send({ topic, acks: -1, messages: [toMessage(newest)] })
+    await pollUntil('the resend to be left out', () => consumer.metrics.duplicates === repeats + 1)
+    // The oldest event again: its event time is days before the newest, outside the 24-hour window, so it is
+    // stored a second time.
+    const tsOf = (event: { ts: string | number }) => (typeof event.ts === 'number' ? event.ts : Date.parse(event.ts))
+    expect(tsOf(newest) - tsOf(oldest)).toBeGreaterThan(24 * 3_600_000)
+    await producer.send({ topic, acks: -1, messages: [toMessage(oldest)] })
     await producer.disconnect()
     await waitForEvents(store, before.events + events.length + 1)
     await consumer.stop()

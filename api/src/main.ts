@@ -102,6 +102,7 @@ async function startIngest(
     batchRows: config.ingest.batchRows,
     signal: shutdown.signal,
     log: (message, fields) => log.info(message, fields),
+    expectedRows: fromSample ? undefined : Math.round(scale * SCENARIO_EVENTS_PER_SCALE),
   })
   const seconds = (performance.now() - started) / 1000
   log.info('seed story loaded', {
@@ -138,6 +139,7 @@ async function runLiveFeed(
     batchRows: Math.max(1, Math.round(config.seed.liveRate * LIVE_INSERT_SECONDS)),
     signal,
     pace: (offset, paceSignal) => sleep(Math.max(0, startMs + (offset + 1) * 1000 - Date.now()), paceSignal),
+    progressEveryMs: 0,
     log: (message, fields) => log.info(message, fields),
   })
 }
@@ -147,6 +149,9 @@ function builtDashboard(): string | undefined {
   const dir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
   return existsSync(`${dir}/index.html`) ? dir : undefined
 }
+
+/** Events of the seed story per unit of scale (measured: scale 0.001 gives ~246k), for the load's progress. */
+const SCENARIO_EVENTS_PER_SCALE = 246_000_000
 
 /** The sample is replayed in fixed-size chunks so its batch boundaries are the same on every run. */
 const SAMPLE_CHUNK = 1000

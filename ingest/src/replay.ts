@@ -19,7 +19,14 @@ export interface ReplayOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void
   /** Waits before chunk `offset` is taken; a live feed uses it to release one chunk per wall-clock second. */
   pace?: (offset: number, signal: AbortSignal) => Promise<void>
+  /** Rows the whole stream is expected to hold (an estimate is fine): progress gets a percentage and an ETA. */
+  expectedRows?: number
+  /** How often a progress line is logged while loading (0: never). */
+  progressEveryMs?: number
 }
+
+/** Often enough to see a long load move, rare enough not to flood the log. */
+const DEFAULT_PROGRESS_EVERY_MS = 5_000
 
 export interface ReplayResult {
   stored: number
@@ -43,6 +50,26 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const firstBatchEnd = last ? last.last_offset : undefined
   const result: ReplayResult = { stored: 0, rejected: 0, resumedFrom: resumeFrom }
   if (last) options.log?.('replay resuming', { source: options.source, fromChunk: resumeFrom })
+
+  const progressEveryMs = options.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS
+  const started = performance.now()
+  let reportedAt = started
+  // A resumed load does not know what its earlier runs stored: its figures count this run's rows.
+  const expected = resumeFrom === 0 ? options.expectedRows : undefined
+  const reportProgress = () => {
+    const now = performance.now()
+    if (progressEveryMs <= 0 || now - reportedAt < progressEveryMs) return
+    reportedAt = now
+    const seconds = (now - started) / 1000
+    const rate = result.stored / Math.max(seconds, 0.001)
+    options.log?.('loading', {
+      source: options.source,
+      rows: result.stored,
+      percent: expected ? Number(Math.min(99.9, (100 * result.stored) / expected).toFixed(1)) : undefined,
+      rowsPerSecond: Math.round(rate),
+      etaSeconds: expected && rate > 0 ? Math.max(0, Math.round((expected - result.stored) / rate)) : undefined,
+    })
+  }
 
   let pending: StoredEvent[] = []
   let pendingFirst = -1
@@ -92,7 +119,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
     }
     const closesRecordedBatch = firstBatchEnd !== undefined && offset === firstBatchEnd && pendingFirst === resumeFrom
     const inRecordedBatch = firstBatchEnd !== undefined && offset < firstBatchEnd && pendingFirst === resumeFrom
-    if (closesRecordedBatch || (!inRecordedBatch && pending.length >= options.batchRows)) await flush(offset)
+    if (closesRecordedBatch || (!inRecordedBatch && pending.length >= options.batchRows)) {
+      await flush(offset)
+      reportProgress()
+    }
     // Yield to the event loop between chunks so the API stays responsive during a long replay.
     if (offset % 16 === 0) await new Promise((resolve) => setImmediate(resolve))
   }

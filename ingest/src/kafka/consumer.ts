@@ -244,6 +244,7 @@ class KafkaIngest {
     const kafka = createKafka(this.settings, this.log)
     const admin = kafka.admin()
     this.admin = admin
+    let removeStopListener = () => {}
     try {
       await admin.connect()
       const partitionCounts = await ensureTopics(admin, [
@@ -321,10 +322,15 @@ class KafkaIngest {
       const stopped = new Promise<void>((resolve, reject) => {
         const stop = () => this.shutdown().then(resolve, reject)
         if (this.signal.aborted) stop()
-        else this.signal.addEventListener('abort', stop, { once: true })
+        else {
+          this.signal.addEventListener('abort', stop, { once: true })
+          // A session that crashes is replaced by a new one: it must not leave its listener behind.
+          removeStopListener = () => this.signal.removeEventListener('abort', stop)
+        }
       })
       await Promise.race([stopped, crashed])
     } finally {
+      removeStopListener()
       this.status.joined = false
       await this.disconnectAll()
     }

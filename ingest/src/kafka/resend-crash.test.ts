@@ -30,8 +30,12 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const PARTITIONS = 4
 const DISTINCT = 45_000
 const RESENDS = 5_000
-/** A resend repeats one of the last this-many messages: a producer retrying after a timeout, not days later. */
+/**
+ * A resend repeats one of the last this-many messages, at most RESEND_AGE_MS older in event time: a producer
+ * retrying after a timeout, not days later (in the story's quiet hours 2,000 messages can span more than a day).
+ */
 const RESEND_REACH = 2_000
+const RESEND_AGE_MS = 6 * 3_600_000
 const PRODUCE_SLICE = 500
 const PRODUCE_SLICE_MS = 100
 
@@ -74,6 +78,8 @@ function startWorker(env: Record<string, string>) {
   return { child, exited, output: () => output }
 }
 
+const tsOf = (event: WireEvent) => (typeof event.ts === 'number' ? event.ts : Date.parse(event.ts))
+
 /** The stream: every distinct event once, and after every 9th message a resend of a random recent one. */
 function streamWithResends(events: readonly WireEvent[], random: () => number): Message[] {
   const sent: WireEvent[] = []
@@ -83,7 +89,13 @@ function streamWithResends(events: readonly WireEvent[], random: () => number): 
     sent.push(event)
     messages.push(toMessage(event))
     if (sent.length % 9 === 0 && resends < RESENDS) {
-      const reach = Math.min(RESEND_REACH, sent.length)
+      let reach = 1
+      while (
+        reach < Math.min(RESEND_REACH, sent.length) &&
+        tsOf(event) - tsOf(sent.at(-1 - reach) as WireEvent) <= RESEND_AGE_MS
+      ) {
+        reach++
+      }
       messages.push(toMessage(sent[sent.length - 1 - Math.floor(random() * reach)] as WireEvent))
       resends++
     }

@@ -56,7 +56,9 @@ SELECT
     activity.located_events AS located_events,
     activity.foreign_events AS foreign_events,
     activity.active_users AS active_users,
-    newcomers.new_users AS new_users
+    -- An insert's parts reach the rollups one table after another, so a read between them can see a newcomer
+    -- whose activity is not visible yet; a user first seen in a period is active in it, so the cap only acts in that instant.
+    least(newcomers.new_users, activity.active_users) AS new_users
 FROM activity
 LEFT JOIN newcomers ON newcomers.period = activity.period
 SETTINGS join_use_nulls = 0

@@ -299,11 +299,13 @@ describe('report exports', () => {
       'trendlens-growth-tiktokrefugee+cattax-20250113T0000-20250115T0000-America_New_York.csv',
     )
     const json = await getJson<Growth>(app, `/api/hashtags/growth?${query}`)
-    expect(records[0]).toEqual(['tag', 't', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'])
+    expect(records[0]).toEqual(['tag', 't', 't_end', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'])
     const expected = json.body.series.flatMap((s) =>
-      s.points.map((p) => [
+      s.points.map((p, i) => [
         s.tag,
         p.t,
+        // Each bucket ends where the next begins; the last ends with the range.
+        s.points[i + 1]?.t ?? '2025-01-15T00:00:00-05:00',
         String(p.ts),
         String(p.views),
         String(p.discussions),

@@ -268,7 +268,7 @@ describe('dashboard against the real product', () => {
     // A UTF-8 byte-order mark first, so Excel reads 猫税 and 小红书 as written.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const lines = bytes.subarray(3).toString('utf8').trimEnd().split(/\r?\n/)
-    expect(lines[0]).toBe('"tag","t","ts","views","discussions","cum_views","cum_discussions"')
+    expect(lines[0]).toBe('"tag","t","t_end","ts","views","discussions","cum_views","cum_discussions"')
     const api = await product.json<{ series: { points: unknown[] }[] }>(
       `/api/hashtags/growth?tag=tiktokrefugee&tag=tiktokban&from=${encodeURIComponent(STORY_FROM)}` +
         `&to=${encodeURIComponent(STORY_TO)}&tz=Asia%2FShanghai&granularity=hour`,
@@ -685,5 +685,24 @@ describe('dashboard against the real product', () => {
       expect(png.length).toBeGreaterThan(10_000)
       await context.close()
     }
+  })
+
+  it('writes the screenshots of a phone and of the live view', async () => {
+    const phone = await open('/?lang=en', { viewport: PHONE })
+    await ready(phone.page)
+    const phonePng = await phone.page.screenshot({ fullPage: false })
+    writeFileSync(join(ROOT_DIR, 'docs', 'screenshot-phone.png'), phonePng)
+    expect(phonePng.length).toBeGreaterThan(10_000)
+    await phone.context.close()
+
+    const live = await open('/?range=1h&lang=en')
+    await ready(live.page)
+    await live.page.waitForSelector('[data-testid=growth-partial]', { timeout: UI_TIMEOUT })
+    await live.page.waitForSelector('[data-testid=heatmap-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+    await live.page.waitForFunction(() => (window.__trendlens?.liveTicks ?? 0) >= 3, undefined, { timeout: UI_TIMEOUT })
+    const livePng = await live.page.screenshot({ fullPage: false })
+    writeFileSync(join(ROOT_DIR, 'docs', 'screenshot-live.png'), livePng)
+    expect(livePng.length).toBeGreaterThan(10_000)
+    await live.context.close()
   })
 })

@@ -145,7 +145,15 @@ function sampleSize(): number {
     .filter((line) => line.trim() !== '').length
 }
 
-export async function startProduct(options: { apiToken?: string } = {}): Promise<Product> {
+export interface ProductOptions {
+  apiToken?: string
+  /** Generate the story week at this scale (1 = the article's size) instead of replaying the small sample. */
+  scenarioScale?: number
+  /** How long to wait for the seed to be stored. */
+  readyTimeoutMs?: number
+}
+
+export async function startProduct(options: ProductOptions = {}): Promise<Product> {
   await buildDashboardIfStale()
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-e2e-'))
@@ -157,9 +165,10 @@ export async function startProduct(options: { apiToken?: string } = {}): Promise
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      SEED_SOURCE: 'sample',
+      ...(options.scenarioScale === undefined
+        ? { SEED_SOURCE: 'sample', LOG_LEVEL: 'warn' }
+        : { SEED_SOURCE: 'scenario', SEED_SCALE: String(options.scenarioScale), LOG_LEVEL: 'info' }),
       LIVE_RATE: '5',
-      LOG_LEVEL: 'warn',
       OPEN_BROWSER: 'false',
       ...(options.apiToken ? { API_TOKEN: options.apiToken } : {}),
     },
@@ -209,6 +218,23 @@ export async function startProduct(options: { apiToken?: string } = {}): Promise
 
   try {
     const log = () => `product output:\n${output}`
+    if (options.scenarioScale !== undefined) {
+      // The generated week is loaded in the background; the product logs when all of it is stored.
+      let loaded = false
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('"msg":"seed story loaded"')) loaded = true
+      })
+      await poll(
+        'the generated story week to be stored',
+        options.readyTimeoutMs ?? 900_000,
+        async () => {
+          if (exited !== undefined) throw new Error(`the product exited with ${exited}\n${output}`)
+          return loaded ? true : undefined
+        },
+        log,
+      )
+      return { url, port, headers, json, stop, output: () => output }
+    }
     await poll(
       '/readyz',
       READY_TIMEOUT_MS,

@@ -146,11 +146,24 @@ function milestones(points: GrowthPoint[], viewsBefore: number, discussionsBefor
   return found
 }
 
+/**
+ * The growth series as rows. Each bucket is given by its start `t` and its end `t_end` (the next bucket's start):
+ * its views are counted within them, and its cumulative figures are the totals by `t_end`.
+ */
 export function growthTable(growth: Growth): Table {
   return {
-    header: ['tag', 't', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'],
+    header: ['tag', 't', 't_end', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'],
     rows: growth.series.flatMap((s) =>
-      s.points.map((p) => [s.tag, p.t, p.ts, p.views, p.discussions, p.cumViews, p.cumDiscussions]),
+      s.points.map((p, i) => [
+        s.tag,
+        p.t,
+        s.points[i + 1]?.t ?? growth.range.to,
+        p.ts,
+        p.views,
+        p.discussions,
+        p.cumViews,
+        p.cumDiscussions,
+      ]),
     ),
   }
 }

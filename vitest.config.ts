@@ -2,7 +2,11 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['{sql,ingest,fixtures,api,dashboard}/src/**/*.test.{ts,tsx}', 'dashboard/e2e/**/*.test.ts'],
+    include: [
+      '*.test.ts',
+      '{sql,ingest,fixtures,api,api/contract,dashboard}/src/**/*.test.{ts,tsx}',
+      'dashboard/e2e/**/*.test.ts',
+    ],
     // chDB binds one data directory per process, so every test file runs in its own process.
     pool: 'forks',
     isolate: true,

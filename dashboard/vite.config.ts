@@ -4,7 +4,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
 
-/** Where `pnpm dev` of the API listens (api/src/config.ts: DEFAULT_HOST, DEFAULT_PORT). */
+/** Where `pnpm dev` of the API listens (the API's DEFAULT_HOST, DEFAULT_PORT). */
 const API_ORIGIN = 'http://127.0.0.1:8080'
 
 /** Text assets worth compressing; below this size the headers outweigh the saving. */

@@ -19,8 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { createApp, listen, seedAnnotations } from '@trendlens/api'
-import { DEFAULT_LIVE_RATE } from '@trendlens/api/config'
-import { generateScenario, liveEvents } from '@trendlens/fixtures'
+import { DEFAULT_LIVE_RATE, generateScenario, liveEvents, STORY_ANNOTATION_ROWS, STORY_INFO } from '@trendlens/fixtures'
 import { BatchWriter, IngestMetrics, silentLogger, validateEvent } from '@trendlens/ingest'
 import { migrate, Store } from '@trendlens/sql'
 
@@ -183,7 +182,7 @@ async function timeLiveFirstTick(app: ReturnType<typeof createApp>): Promise<num
 }
 
 async function measureEndpoints(store: Store, metrics: IngestMetrics, size: number, report: Report) {
-  const app = createApp({ store, metrics, log: silentLogger, api: API, responseCacheMs: 0 })
+  const app = createApp({ store, metrics, log: silentLogger, api: API, story: STORY_INFO, responseCacheMs: 0 })
   const runs: [string, () => Promise<number>][] = [
     ...ENDPOINTS.map(([name, path]): [string, () => Promise<number>] => [name, () => timeRequest(app, path)]),
     ['live (first SSE tick)', () => timeLiveFirstTick(app)],
@@ -327,7 +326,7 @@ async function concurrentLoad(store: Store, size: number, report: Report) {
     ['off', 0],
   ] as const) {
     const metrics = new IngestMetrics('bench-live')
-    const app = createApp({ store, metrics, log: silentLogger, api: API, responseCacheMs })
+    const app = createApp({ store, metrics, log: silentLogger, api: API, story: STORY_INFO, responseCacheMs })
     const server = await listen(app, 0, '127.0.0.1')
     const urls = ENDPOINTS.map(([, path]) => `http://127.0.0.1:${server.port}${path}`)
     const ingest = startLiveIngest(store, metrics, LIVE_RATE)
@@ -402,7 +401,7 @@ async function exportAll(store: Store, metrics: IngestMetrics, size: number, rep
     tags: [],
   })
   const expectedRows = count?.rows ?? 0
-  const app = createApp({ store, metrics, log: silentLogger, api: API })
+  const app = createApp({ store, metrics, log: silentLogger, api: API, story: STORY_INFO })
   const server = await listen(app, 0, '127.0.0.1')
   const rssBefore = process.memoryUsage.rss()
   let rssPeak = rssBefore
@@ -516,7 +515,7 @@ async function childLoad(): Promise<void> {
   const loadLog = join(String(args.data), `bench-load-${args.batch}.json`)
   try {
     await migrate(store)
-    await seedAnnotations(store)
+    await seedAnnotations(store, STORY_ANNOTATION_ROWS)
     let loaded: { rows: number; seconds: number }
     if (existsSync(loadLog)) {
       loaded = JSON.parse(readFileSync(loadLog, 'utf8')) as typeof loaded

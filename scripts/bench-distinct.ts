@@ -15,7 +15,7 @@ import { createRequire } from 'node:module'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { wallTimeToInstant, zoneOffsetMs } from '@trendlens/api/time'
+import { wallTimeToInstant, zoneOffsetMs } from '@trendlens/contract'
 import { generateScenario } from '@trendlens/fixtures'
 import { validateEvent } from '@trendlens/ingest'
 
@@ -165,9 +165,9 @@ const LABEL: Record<Variant | 'raw', string> = {
 
 /** A local midnight `day` days into the story in `zone`, plus `hours` local hours. */
 function localStart(zone: string, day: number, hours: number): number {
-  const wall = STORY_FROM + zoneOffsetMs('Asia/Shanghai', STORY_FROM) + day * DAY_MS
+  const wall = STORY_FROM + zoneOffsetMs(STORY_FROM, 'Asia/Shanghai') + day * DAY_MS
   const midnight = wall - (wall % DAY_MS)
-  return wallTimeToInstant(zone, midnight + hours * 3_600_000)
+  return wallTimeToInstant(midnight + hours * 3_600_000, zone)
 }
 
 type Shape = 'split' | 'heatmap' | 'overview'

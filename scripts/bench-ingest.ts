@@ -27,17 +27,25 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { DEFAULT_BATCH_AGE_MS, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from '@trendlens/api/config'
 import { generateScenario, liveEvents } from '@trendlens/fixtures'
-import { createLogger, IngestMetrics, validateEvent } from '@trendlens/ingest'
-import { deleteTopic, ensureBroker, kafkaClient, recreateTopic } from '@trendlens/ingest/kafka/broker'
+import {
+  createLogger,
+  DEFAULT_BATCH_AGE_MS,
+  DEFAULT_BATCH_BYTES,
+  DEFAULT_BATCH_ROWS,
+  IngestMetrics,
+  validateEvent,
+} from '@trendlens/ingest'
 import {
   type BatchingSettings,
   DEFAULT_PARTITIONS_CONCURRENTLY,
+  eventProducer,
   fetchOptions,
+  publishChunks,
   runConsumer,
-} from '@trendlens/ingest/kafka/consumer'
-import { eventProducer, publishChunks, toMessage } from '@trendlens/ingest/kafka/produce'
+  toMessage,
+} from '@trendlens/ingest/kafka'
+import { deleteTopic, ensureBroker, kafkaClient, recreateTopic } from '@trendlens/ingest/testing'
 import { openTempStore } from '@trendlens/sql/testing'
 
 type Kafka = ReturnType<typeof kafkaClient>

@@ -1,5 +1,5 @@
 /**
- * The product as a user runs it (not a test): starts `api/src/main.ts` (embedded engine, the seed story at
+ * The product as a user runs it (not a test): starts `main.ts` (embedded engine, the seed story at
  * SEED_SCALE, the live feed at its default rate) and waits until the seed is loaded. Then
  * - idle cost: with no browser open, the process's CPU (% of one core) over `--idle-seconds` and its RSS;
  * - first chart: the dashboard opened in a freshly launched Chromium with an empty cache, `--runs` times: the time
@@ -65,7 +65,7 @@ async function startProduct(
 ): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort()
   // As `pnpm start` runs it: one process, the engine inside it.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,17 +1,8 @@
 /** Dated notes shown on charts, kept in annotations_v1 (a new version per change, a tombstone per delete). */
-import { randomUUID } from 'node:crypto'
-import { STORY, STORY_ANNOTATIONS } from '@trendlens/fixtures'
-import type { Store } from '@trendlens/sql'
-import type { TimeRange } from './time.ts'
 
-export interface Annotation {
-  id: string
-  /** Epoch milliseconds, UTC. */
-  ts: number
-  title: string
-  body: string
-  hashtag: string
-}
+import { randomUUID } from 'node:crypto'
+import type { Annotation, TimeRange } from '@trendlens/contract'
+import type { Store } from '@trendlens/sql'
 
 /** The row as written to annotations_v1; times are epoch milliseconds. */
 interface AnnotationRow extends Annotation {
@@ -21,21 +12,14 @@ interface AnnotationRow extends Annotation {
 }
 
 /**
- * Writes the story's annotations (S5, S6) when the table has never held any, so a fresh install shows them and a
- * user who deleted them does not see them come back. Returns how many were written.
+ * Writes the given annotations when the table has never held any, so a fresh install shows them and a user who
+ * deleted them does not see them come back. Returns how many were written.
  */
-export async function seedAnnotations(store: Store): Promise<number> {
+export async function seedAnnotations(store: Store, annotations: readonly Annotation[]): Promise<number> {
+  if (annotations.length === 0) return 0
   const [count] = await store.query('api_annotations_count', {})
   if ((count?.rows ?? 0) > 0) return 0
-  const rows: AnnotationRow[] = STORY_ANNOTATIONS.map((note) => ({
-    id: note.id,
-    ts: note.tsMs,
-    title: note.title_en,
-    body: note.title_zh,
-    hashtag: STORY.tag,
-    created_by: 'seed',
-    deleted: 0,
-  }))
+  const rows: AnnotationRow[] = annotations.map((note) => ({ ...note, created_by: 'seed', deleted: 0 }))
   await store.appendRows('annotations_v1', rows)
   return rows.length
 }

@@ -2,21 +2,28 @@
  * The JSON API against the real engine, loaded with the checked-in sample through the real ingest path. Every
  * figure is compared with a count computed here from the raw events, in several zones (DST, +5:30, +5:45).
  */
+
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
-import type { WireEvent } from '@trendlens/ingest'
-import { normaliseHashtag } from '@trendlens/ingest/contract'
+import {
+  type ErrorBody,
+  type GrowthReport,
+  type HeatmapReport,
+  type LiveTick,
+  type MetaReport,
+  normaliseTag,
+  type OverviewReport,
+  type RegionSplitReport,
+  type TopTagsReport,
+  type TrendingReport,
+  type WireEvent,
+} from '@trendlens/contract'
 import type { StoredEvent } from '@trendlens/sql'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEnv } from './app.ts'
-import type { ErrorBody } from './errors.ts'
-import type { Growth, TopTags, Trending } from './reports/hashtags.ts'
-import type { LiveTick } from './reports/live.ts'
-import type { Overview } from './reports/overview.ts'
-import type { Heatmap, RegionSplit } from './reports/regions.ts'
 import {
   bucketLabel,
   byCodePoint,
@@ -149,7 +156,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
   it('overview: KPIs and the previous period equal the raw counts', async () => {
     for (const regions of [[], ['US', 'CN-SH']]) {
       const filter = regions.length > 0 ? `&region=${regions.join(',')}` : ''
-      const { status, body } = await getJson<Overview>(app, `/api/overview?${base}${filter}`)
+      const { status, body } = await getJson<OverviewReport>(app, `/api/overview?${base}${filter}`)
       expect(status).toBe(200)
       expect(body.range.fromTs).toBe(range.from)
       expect(body.range.toTs).toBe(range.to)
@@ -177,7 +184,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
     const tags = ['tiktokrefugee', 'cattax']
     const filter = regions.length > 0 ? `&region=${regions.join(',')}` : ''
     for (const unit of ['hour', 'day', '15m'] as const) {
-      const { status, body } = await getJson<Growth>(
+      const { status, body } = await getJson<GrowthReport>(
         app,
         `/api/hashtags/growth?${base}&tags=${tags}&granularity=${unit}${filter}`,
       )
@@ -234,7 +241,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
       `/api/hashtags/growth?from=${encodeURIComponent(new Date(from).toISOString())}` +
       `&to=${encodeURIComponent(new Date(to).toISOString())}&tz=${encodeURIComponent(zone)}` +
       '&tags=tiktokrefugee&granularity=minute&region=US'
-    const { status, body } = await getJson<Growth>(app, path)
+    const { status, body } = await getJson<GrowthReport>(app, path)
     expect(status).toBe(200)
     const points = body.series[0]?.points ?? []
     expect(points.length).toBe(60)
@@ -263,7 +270,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
     }
     for (const by of ['views', 'discussions'] as const) {
       const filter = regions.length > 0 ? `&region=${regions.join(',')}` : ''
-      const { status, body } = await getJson<TopTags>(app, `/api/hashtags/top?${base}&by=${by}&limit=15${filter}`)
+      const { status, body } = await getJson<TopTagsReport>(app, `/api/hashtags/top?${base}&by=${by}&limit=15${filter}`)
       expect(status).toBe(200)
       const metric = by === 'views' ? views : discussions
       const expected = [...new Set([...views.keys(), ...discussions.keys()])]
@@ -277,7 +284,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
 
   it.each([[[]], [['US']]])('trending: recent rate against each tag’s own baseline, regions %j', async (regions) => {
     const filter = regions.length > 0 ? `&region=${regions.join(',')}` : ''
-    const { status, body } = await getJson<Trending>(
+    const { status, body } = await getJson<TrendingReport>(
       app,
       `/api/hashtags/trending?${base}&limit=30&minRecent=3${filter}`,
     )
@@ -332,7 +339,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
       ['country', 'users'],
       ['province', 'events'],
     ] as const) {
-      const { status, body } = await getJson<RegionSplit>(app, `${path}&level=${level}&metric=${metric}&top=3`)
+      const { status, body } = await getJson<RegionSplitReport>(app, `${path}&level=${level}&metric=${metric}&top=3`)
       expect(status).toBe(200)
       const inside = events.filter((e) => inRange(e, split.from, split.to))
       const keyOf = (e: StoredEvent) => (level === 'province' && e.country === 'CN' ? e.region : e.country)
@@ -391,7 +398,10 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
 
   it('heatmap: hour of day by day, a region’s value and share', async () => {
     for (const metric of ['users', 'events'] as const) {
-      const { status, body } = await getJson<Heatmap>(app, `/api/regions/heatmap?${base}&region=US&metric=${metric}`)
+      const { status, body } = await getJson<HeatmapReport>(
+        app,
+        `/api/regions/heatmap?${base}&region=US&metric=${metric}`,
+      )
       expect(status).toBe(200)
       expect(body.days).toEqual(['2025-01-13', '2025-01-14'])
       expect(body.cells.length).toBe(48)
@@ -421,7 +431,7 @@ describe('across New York’s DST changes', () => {
   const dst = () => events.filter((e) => e.hashtags.includes(DST_TAG))
 
   async function growth(from: string, to: string, unit: Unit) {
-    const { status, body } = await getJson<Growth>(
+    const { status, body } = await getJson<GrowthReport>(
       app,
       `/api/hashtags/growth?from=${from}&to=${to}&tz=${zone}&tags=${DST_TAG}&granularity=${unit}`,
     )
@@ -493,7 +503,10 @@ describe('across New York’s DST changes', () => {
   })
 
   it('heatmap: the fall-back day’s two 01:00 hours are one cell; the spring day has no 02:00', async () => {
-    const fall = await getJson<Heatmap>(app, `/api/regions/heatmap?from=2025-11-01&to=2025-11-03&tz=${zone}&region=US`)
+    const fall = await getJson<HeatmapReport>(
+      app,
+      `/api/regions/heatmap?from=2025-11-01&to=2025-11-03&tz=${zone}&region=US`,
+    )
     expect(fall.status).toBe(200)
     expect(fall.body.cells.length).toBe(48)
     const range = { from: Date.parse('2025-11-01T00:00:00-04:00'), to: Date.parse('2025-11-03T00:00:00-05:00') }
@@ -509,7 +522,7 @@ describe('across New York’s DST changes', () => {
     const oneAm = fall.body.cells.find((c) => c.day === '2025-11-02' && c.hour === 1)
     expect(oneAm?.value).toBe(users.get('2025-11-02 1'))
     for (const cell of fall.body.cells) expect(cell.value).toBe(users.get(`${cell.day} ${cell.hour}`) ?? 0)
-    const spring = await getJson<Heatmap>(app, `/api/regions/heatmap?from=2025-03-09&to=2025-03-10&tz=${zone}`)
+    const spring = await getJson<HeatmapReport>(app, `/api/regions/heatmap?from=2025-03-09&to=2025-03-10&tz=${zone}`)
     expect(spring.body.cells.map((c) => c.hour)).toEqual([0, 1, ...Array.from({ length: 21 }, (_, i) => i + 3)])
   })
 })
@@ -528,7 +541,7 @@ describe('across Lord Howe’s 30-minute DST change', () => {
     const expected = new Map<number, number>()
     for (const e of inside.filter(isView)) expected.set(hourOf(e.ts), (expected.get(hourOf(e.ts)) ?? 0) + 1)
 
-    const { status, body } = await getJson<Growth>(
+    const { status, body } = await getJson<GrowthReport>(
       app,
       `/api/hashtags/growth?from=2025-04-05&to=2025-04-07&tz=${zone}&tags=${DST_TAG}&granularity=hour`,
     )
@@ -536,7 +549,7 @@ describe('across Lord Howe’s 30-minute DST change', () => {
     const points = body.series[0]?.points ?? []
     expect(new Map(points.filter((p) => p.views > 0).map((p) => [p.ts, p.views]))).toEqual(expected)
 
-    const split = await getJson<RegionSplit>(
+    const split = await getJson<RegionSplitReport>(
       app,
       `/api/regions/split?from=2025-04-05&to=2025-04-07&tz=${zone}&granularity=hour&metric=events&top=1`,
     )
@@ -630,12 +643,12 @@ describe('parameters', () => {
 
   it('an injection attempt in a tag is just a tag that has no events, and the tables are intact', async () => {
     for (const tag of ["tiktokrefugee') OR 1=1 --", "'; DROP TABLE events_v1; --", '{tags:Array(String)}']) {
-      const { status, body } = await getJson<Growth>(
+      const { status, body } = await getJson<GrowthReport>(
         app,
         `/api/hashtags/growth?from=2025-01-13&to=2025-01-15&granularity=day&tag=${encodeURIComponent(tag)}`,
       )
       expect(status).toBe(200)
-      expect(body.series[0]?.tag).toBe(normaliseHashtag(tag))
+      expect(body.series[0]?.tag).toBe(normaliseTag(tag))
       expect(body.series[0]?.points.map((p) => p.cumViews)).toEqual([0, 0])
     }
     const meta = await getJson<{ dataRange: { events: number } }>(app, '/api/meta')
@@ -644,7 +657,7 @@ describe('parameters', () => {
 
   it('a hostile tag is found by the tag parameter, commas and all', async () => {
     const tag = '=hyperlink("http://x","y")'
-    const { body } = await getJson<Growth>(
+    const { body } = await getJson<GrowthReport>(
       app,
       `/api/hashtags/growth?from=2025-01-10&to=2025-01-21&granularity=day&tag=${encodeURIComponent(tag)}`,
     )
@@ -710,18 +723,21 @@ describe('parameters', () => {
 
   it('relative ranges and defaults answer', async () => {
     const before = Date.now()
-    const { status, body } = await getJson<Overview>(app, '/api/overview?from=-7d&to=now&tz=Asia/Kathmandu')
+    const { status, body } = await getJson<OverviewReport>(app, '/api/overview?from=-7d&to=now&tz=Asia/Kathmandu')
     expect(status).toBe(200)
     expect(body.range.toTs).toBeGreaterThanOrEqual(Math.floor(before / 900_000) * 900_000)
     expect(body.range.to.endsWith('+05:45')).toBe(true)
-    const growth = await getJson<Growth>(app, '/api/hashtags/growth?tags=tiktokrefugee')
+    const growth = await getJson<GrowthReport>(app, '/api/hashtags/growth?tags=tiktokrefugee')
     expect(growth.body.granularity).toBe('15m')
     expect(growth.body.tz).toBe('Asia/Shanghai')
     expect(growth.body.series[0]?.points.length).toBeGreaterThanOrEqual(96)
   })
 
   it('time zone names are matched case-insensitively and returned as the engine spells them', async () => {
-    const { status, body } = await getJson<Overview>(app, '/api/overview?from=2025-01-13&to=2025-01-14&tz=asia/kolkata')
+    const { status, body } = await getJson<OverviewReport>(
+      app,
+      '/api/overview?from=2025-01-13&to=2025-01-14&tz=asia/kolkata',
+    )
     expect(status).toBe(200)
     expect(body.tz).toBe('Asia/Kolkata')
     expect(body.range.fromTs).toBe(Date.parse('2025-01-13T00:00:00+05:30'))
@@ -814,7 +830,7 @@ describe('live', () => {
     const seen: { active: number; fresh: number }[] = []
     while (written < batches) {
       for (const filter of ['', '&region=US']) {
-        const { status, body } = await getJson<Overview>(app, `/api/overview?from=-1h&to=now${filter}`)
+        const { status, body } = await getJson<OverviewReport>(app, `/api/overview?from=-1h&to=now${filter}`)
         expect(status).toBe(200)
         seen.push({ active: body.current.activeUsers, fresh: body.current.newUsers })
         expect(body.current.newUsers).toBeLessThanOrEqual(body.current.activeUsers)
@@ -988,18 +1004,20 @@ describe('service routes', () => {
   })
 
   it('meta gives the data range, the story and the default zone', async () => {
-    const { body } = await getJson<{
-      defaultTimeZone: string
-      dataRange: { fromTs: number; toTs: number; events: number }
-      story: { tag: string }
-      backend: string
-    }>(app, '/api/meta')
+    const { body } = await getJson<MetaReport>(app, '/api/meta')
     expect(body.defaultTimeZone).toBe('Asia/Shanghai')
-    expect(body.story.tag).toBe('tiktokrefugee')
+    expect(body.story?.tag).toBe('tiktokrefugee')
     expect(body.backend).toBe('embedded')
-    expect(body.dataRange.events).toBe(events.length)
-    expect(body.dataRange.fromTs).toBe(Math.min(...events.map((e) => e.ts)))
-    expect(body.dataRange.toTs).toBe(Math.max(...events.map((e) => e.ts)))
+    expect(body.dataRange?.events).toBe(events.length)
+    expect(body.dataRange?.fromTs).toBe(Math.min(...events.map((e) => e.ts)))
+    expect(body.dataRange?.toTs).toBe(Math.max(...events.map((e) => e.ts)))
+  })
+
+  it('meta names no story when the API is not given one (Kafka without the seed)', async () => {
+    const { status, body } = await getJson<MetaReport>(testApp(loaded, { story: undefined }), '/api/meta')
+    expect(status).toBe(200)
+    expect(body.story).toBeNull()
+    expect(body.dataRange?.events).toBe(events.length)
   })
 
   it('serves an OpenAPI 3.1 document built from the parameter schemas', async () => {

@@ -1,18 +1,21 @@
+import type { StoryInfo } from '@trendlens/contract'
 import type { IngestMetrics, Logger } from '@trendlens/ingest'
 import type { Store } from '@trendlens/sql'
-import type { Config } from './config.ts'
 import { ApiError, invalidParameter } from './errors.ts'
 import type { LiveHub } from './live-hub.ts'
 import type { RequestMetrics } from './request-metrics.ts'
 import type { ResponseCache } from './response-cache.ts'
+import type { ApiOptions } from './settings.ts'
 
 export interface AppDeps {
   store: Store
   metrics: IngestMetrics
   log: Logger
-  api: Config['api']
+  api: ApiOptions
   /** `operations`: only health, readiness and metrics (an ingest-only worker); default: the whole API. */
   routes?: 'all' | 'operations' | undefined
+  /** The story the data tells, when the product replays the seed story; /api/meta names it. */
+  story?: StoryInfo | undefined
   /** The built dashboard (vite's dist); served with an SPA fallback when given. */
   dashboardDir?: string | undefined
   /**

@@ -6,9 +6,8 @@
 import { execFile } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import { promisify } from 'node:util'
-import type { WireEvent } from '@trendlens/ingest'
+import type { ErrorBody, WireEvent } from '@trendlens/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ErrorBody } from './errors.ts'
 import { type Listening, listen } from './server.ts'
 import { eventually, type Loaded, loadSampleStore, testApp } from './test-support.ts'
 

@@ -1,11 +1,8 @@
 /** CSV exports against the real engine: contents against the raw events, formula safety, file names, caps. */
-import type { WireEvent } from '@trendlens/ingest'
+import type { ErrorBody, GrowthReport, HeatmapReport, RegionSplitReport, WireEvent } from '@trendlens/contract'
 import type { Store, StoredEvent } from '@trendlens/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCsv, restoreCell } from './csv.ts'
-import type { ErrorBody } from './errors.ts'
-import type { Growth } from './reports/hashtags.ts'
-import type { Heatmap, RegionSplit } from './reports/regions.ts'
 import {
   byCodePoint,
   eventually,
@@ -298,7 +295,7 @@ describe('report exports', () => {
     expect(disposition(response)).toBe(
       'trendlens-growth-tiktokrefugee+cattax-20250113T0000-20250115T0000-America_New_York.csv',
     )
-    const json = await getJson<Growth>(app, `/api/hashtags/growth?${query}`)
+    const json = await getJson<GrowthReport>(app, `/api/hashtags/growth?${query}`)
     expect(records[0]).toEqual(['tag', 't', 't_end', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'])
     const expected = json.body.series.flatMap((s) =>
       s.points.map((p, i) => [
@@ -336,7 +333,7 @@ describe('report exports', () => {
     const app = testApp(loaded)
     const range = 'from=2025-01-14&to=2025-01-16&tz=Asia/Kolkata'
     const regions = await csv(app, `/api/export/regions.csv?${range}&granularity=hour&top=2`)
-    const split = await getJson<RegionSplit>(app, `/api/regions/split?${range}&granularity=hour&top=2`)
+    const split = await getJson<RegionSplitReport>(app, `/api/regions/split?${range}&granularity=hour&top=2`)
     expect(regions.records[0]).toEqual(['t', 'ts', 'region', 'metric', 'value', 'share', 'total', 'leader'])
     expect(regions.records.length - 1).toBe(split.body.points.length * split.body.regions.length)
     const firstPoint = split.body.points.find((p) => p.total > 0)
@@ -347,7 +344,7 @@ describe('report exports', () => {
     )
 
     const heat = await csv(app, `/api/export/heatmap.csv?${range}&region=US&metric=events`)
-    const heatJson = await getJson<Heatmap>(app, `/api/regions/heatmap?${range}&region=US&metric=events`)
+    const heatJson = await getJson<HeatmapReport>(app, `/api/regions/heatmap?${range}&region=US&metric=events`)
     expect(heat.records[0]).toEqual(['day', 'hour', 't', 'ts', 'metric', 'value', 'total', 'share'])
     expect(heat.records.slice(1).map((row) => Number(row[5]))).toEqual(heatJson.body.cells.map((c) => c.value))
 

@@ -4,10 +4,11 @@
  * with the state and the reason, `/api/ingest` shows the state, the error and the lag read from the broker; when
  * the failure goes away the ingest recovers by itself, `/readyz` answers 200 and the error is cleared.
  */
-import type { IngestSnapshot } from '@trendlens/ingest'
-import type { WriterStore } from '@trendlens/ingest/batch-writer'
-import { kafkaClient, pollUntil } from '@trendlens/ingest/kafka/broker'
+import type { IngestSnapshot } from '@trendlens/contract'
+import type { WriterStore } from '@trendlens/ingest'
 import {
+  kafkaClient,
+  pollUntil,
   produceEvents,
   scenarioEvents,
   startConsumer,
@@ -15,7 +16,7 @@ import {
   uniqueName,
   useKafkaTestBed,
   waitForEvents,
-} from '@trendlens/ingest/kafka/test-support'
+} from '@trendlens/ingest/testing'
 import { type Store, StoreError } from '@trendlens/sql'
 import { describe, expect, it } from 'vitest'
 import { createApp } from './app.ts'

@@ -3,10 +3,12 @@
  * per tick serves them all (each stream only formats the rows in its own zone). A stream that reads slowly is
  * handed only the newest tick when it is ready for one: it never holds the others back nor queues ticks up.
  */
+
+import type { LiveTick } from '@trendlens/contract'
 import { sleep } from '@trendlens/ingest'
 import type { AppDeps } from './context.ts'
 import { ApiError, toApiError } from './errors.ts'
-import { type LiveMinutes, type LiveTick, liveTick, loadLiveMinutes } from './reports/live.ts'
+import { type LiveMinutes, liveTick, loadLiveMinutes } from './reports/live.ts'
 
 /** One tick's outcome, shared by every stream: the figures (formatted per zone on demand), or the error. */
 export type LiveResult =

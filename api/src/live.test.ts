@@ -2,10 +2,10 @@
  * The live stream under load, over real HTTP: 200 open streams cost one store query per tick, whatever their
  * zones; the connection cap answers a JSON 503 and frees its slot when a stream closes.
  */
+
+import type { ErrorBody, LiveTick } from '@trendlens/contract'
 import type { Store } from '@trendlens/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ErrorBody } from './errors.ts'
-import type { LiveTick } from './reports/live.ts'
 import { type Listening, listen } from './server.ts'
 import { eventually, type Loaded, loadSampleStore, testApp } from './test-support.ts'
 

@@ -1,5 +1,4 @@
 /** The OpenAPI 3.1 document, assembled from the same zod schemas that validate each request. */
-import { z } from 'zod'
 import {
   annotationBody,
   annotationsQuery,
@@ -12,7 +11,8 @@ import {
   splitQuery,
   topQuery,
   trendingQuery,
-} from './params.ts'
+} from '@trendlens/contract'
+import { z } from 'zod'
 import { API_VERSION } from './routes/system.ts'
 
 type QuerySchema = z.ZodObject

@@ -2,10 +2,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ErrorBody } from '@trendlens/contract'
 import { IngestMetrics, silentLogger } from '@trendlens/ingest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOperationsApp } from './app.ts'
-import type { ErrorBody } from './errors.ts'
 import { type Listening, listen } from './server.ts'
 import { type Loaded, loadSampleStore, TEST_API, testApp } from './test-support.ts'
 

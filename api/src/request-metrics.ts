@@ -1,4 +1,4 @@
-import type { IngestSnapshot } from '@trendlens/ingest'
+import type { IngestSnapshot } from '@trendlens/contract'
 import { formatLabels as labels } from './process-metrics.ts'
 
 /** Latency buckets in seconds: fine below 100 ms, where dashboard requests should land. */

@@ -1,6 +1,4 @@
 /** Turns validated `from`/`to`/`tz`/`granularity` parameters into the exact ranges and buckets a query uses. */
-import type { Services } from './context.ts'
-import { invalidParameter } from './errors.ts'
 import {
   alignRange,
   bucketStarts,
@@ -12,21 +10,16 @@ import {
   MAX_POINTS,
   MAX_RANGE_MS,
   parseInstant,
+  type RangeInfo,
   type TimeRange,
-} from './time.ts'
+} from '@trendlens/contract'
+import type { Services } from './context.ts'
+import { invalidParameter } from './errors.ts'
 
 export interface RangeQuery {
   from?: string | undefined
   to?: string | undefined
   tz?: string | undefined
-}
-
-/** A range as it is reported back: local times in the zone and epoch milliseconds. */
-export interface RangeInfo {
-  from: string
-  to: string
-  fromTs: number
-  toTs: number
 }
 
 export interface Scope {

@@ -4,10 +4,10 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import type { ErrorBody } from '@trendlens/contract'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEnv } from './app.ts'
-import type { ErrorBody } from './errors.ts'
 import { type Listening, listen, maxHeaderBytes } from './server.ts'
 import { getJson, type Loaded, loadSampleStore, testApp } from './test-support.ts'
 

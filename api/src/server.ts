@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { maxHeaderSize, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
-import type { ErrorBody, ErrorCode } from './errors.ts'
+import type { ErrorBody, ErrorCode } from '@trendlens/contract'
 
 /** Anything with a fetch handler: the API app, or a stand-in while the product starts. */
 export interface FetchApp {

@@ -3,16 +3,18 @@
  * the expected figures computed from the raw events in plain TypeScript (no SQL, and none of the API's own
  * time helpers: local times come from Intl's formatted parts and offsets).
  */
+
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readSample } from '@trendlens/fixtures'
-import { BatchWriter, IngestMetrics, silentLogger, validateEvent, type WireEvent } from '@trendlens/ingest'
+import type { WireEvent } from '@trendlens/contract'
+import { readSample, STORY_ANNOTATION_ROWS, STORY_INFO } from '@trendlens/fixtures'
+import { BatchWriter, IngestMetrics, silentLogger, validateEvent } from '@trendlens/ingest'
 import { migrate, Store, type StoredEvent } from '@trendlens/sql'
 import type { Hono } from 'hono'
 import { seedAnnotations } from './annotations.ts'
 import { type AppDeps, type AppEnv, createApp } from './app.ts'
-import type { Config } from './config.ts'
+import type { ApiOptions } from './settings.ts'
 
 export interface Loaded {
   store: Store
@@ -24,7 +26,7 @@ export interface Loaded {
   close: () => Promise<void>
 }
 
-export const TEST_API: Config['api'] = {
+export const TEST_API: ApiOptions = {
   defaultTimeZone: 'Asia/Shanghai',
   token: undefined,
   allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
@@ -43,7 +45,7 @@ export async function loadSampleStore(): Promise<Loaded> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-api-test-'))
   const store = Store.open({ dataPath: dataDir, requestTimeoutMs: 60_000 })
   await migrate(store)
-  await seedAnnotations(store)
+  await seedAnnotations(store, STORY_ANNOTATION_ROWS)
   const writer = new BatchWriter(store)
   const events: StoredEvent[] = []
   let offset = 0
@@ -84,7 +86,7 @@ export async function loadSampleStore(): Promise<Loaded> {
 
 export function testApp(
   loaded: Loaded,
-  overrides: Omit<Partial<AppDeps>, 'api'> & { api?: Partial<Config['api']> } = {},
+  overrides: Omit<Partial<AppDeps>, 'api'> & { api?: Partial<ApiOptions> } = {},
 ): Hono<AppEnv> {
   const { api, ...rest } = overrides
   return createApp({
@@ -93,6 +95,7 @@ export function testApp(
     log: silentLogger,
     api: { ...TEST_API, ...api },
     responseCacheMs: 0,
+    story: STORY_INFO,
     ...rest,
   })
 }

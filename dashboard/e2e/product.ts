@@ -1,6 +1,6 @@
 /**
  * Starts the real product for a browser test file: the dashboard built by vite (rebuilt when a source is newer),
- * then `tsx api/src/main.ts` on a free port with a fresh data directory, replaying the checked-in sample. Waits,
+ * then `tsx main.ts` on a free port with a fresh data directory, replaying the checked-in sample. Waits,
  * by polling with bounded timeouts, until the API is ready and the whole sample is stored.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -158,7 +158,7 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-e2e-'))
   const tsx = join(ROOT_DIR, 'node_modules', 'tsx', 'dist', 'cli.mjs')
-  const child: ChildProcess = spawn(process.execPath, [tsx, 'api/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [tsx, 'main.ts'], {
     cwd: ROOT_DIR,
     env: {
       ...process.env,

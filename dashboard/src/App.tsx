@@ -2,8 +2,10 @@
  * The dashboard: reads /api/meta for its defaults, keeps the whole view in the URL, fetches every panel's data for
  * that view, and refreshes the newest buckets on each live tick while the range reaches the present.
  */
+
+import type { MetaReport } from '@trendlens/contract'
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { ApiError, api, buildQuery, type MetaResponse, prefetch } from './api.ts'
+import { ApiError, api, buildQuery, prefetch } from './api.ts'
 import { ChartBoundary } from './components/ChartBoundary.tsx'
 import { Controls } from './components/Controls.tsx'
 import { FilterNote } from './components/FilterNote.tsx'
@@ -39,7 +41,7 @@ const HEATMAP_PANEL_HEIGHT = 404
 const SLOW_REFRESH_TICKS = 5
 
 /** The dashboard's defaults from /api/meta; a bound without an offset is read in the API's default zone. */
-export function defaultsFromMeta(meta: MetaResponse | undefined, languages: readonly string[]): Defaults {
+export function defaultsFromMeta(meta: MetaReport | undefined, languages: readonly string[]): Defaults {
   const lang = preferredLang(languages)
   if (!meta) return { ...STATIC_DEFAULTS, lang }
   const tz = canonicalTimeZone(meta.defaultTimeZone) ?? STATIC_DEFAULTS.tz
@@ -51,7 +53,8 @@ export function defaultsFromMeta(meta: MetaResponse | undefined, languages: read
   const story = meta.story
     ? { from: bound(meta.story.from, STATIC_DEFAULTS.story.from), to: bound(meta.story.to, STATIC_DEFAULTS.story.to) }
     : STATIC_DEFAULTS.story
-  const tags = meta.story?.tag ? [meta.story.tag, ...STORY_TAGS.filter((tag) => tag !== meta.story.tag)] : STORY_TAGS
+  const storyTag = meta.story?.tag
+  const tags = storyTag ? [storyTag, ...STORY_TAGS.filter((tag) => tag !== storyTag)] : STORY_TAGS
   return { tz, lang, tags, story }
 }
 

@@ -1,182 +1,31 @@
 /**
- * Typed client for the TrendLens API (see api/README.md). Every non-2xx answer becomes an `ApiError` carrying the
- * API's `{code, message, requestId}` body, so the UI can say what went wrong and which request it was.
+ * Typed client for the TrendLens API, typed from the contract the API itself is typed from: renaming a parameter or
+ * a response field there breaks this file's callers at compile time. Every non-2xx answer becomes an `ApiError`
+ * carrying the API's `{code, message, requestId}` body, so the UI can say what went wrong and which request it was.
  */
-
+import type {
+  AnnotationBody,
+  AnnotationList,
+  AnnotationsQuery,
+  DatedAnnotation,
+  ErrorBody,
+  ExportDataset,
+  GrowthQuery,
+  GrowthReport,
+  HeatmapQuery,
+  HeatmapReport,
+  IngestSnapshot,
+  MetaReport,
+  OverviewQuery,
+  OverviewReport,
+  RegionSplitReport,
+  SplitQuery,
+  TopQuery,
+  TopTagsReport,
+  TrendingQuery,
+  TrendingReport,
+} from '@trendlens/contract'
 import { authHeaders, withTokenParam } from './token.ts'
-
-export type Granularity = 'minute' | '15m' | 'hour' | 'day'
-export type EventType = 'view' | 'post' | 'comment' | 'ip_region'
-
-export interface Kpis {
-  views: number
-  discussions: number
-  activeUsers: number
-  newUsers: number
-  /** Null when the period has no events to take a share of. */
-  foreignShare: number | null
-}
-
-export interface OverviewResponse {
-  range: unknown
-  current: Kpis
-  previous: Kpis
-  change: { [K in keyof Kpis]: number | null }
-}
-
-export interface GrowthPoint {
-  t: string
-  ts: number
-  views: number
-  discussions: number
-  cumViews: number
-  cumDiscussions: number
-}
-
-export interface Milestone {
-  metric: 'views' | 'discussions'
-  threshold: number
-  /** Start of the bucket whose cumulative total first reaches the threshold. */
-  t: string
-  ts: number
-  /** The minute in which it was reached (local time and epoch ms), when the API could tell. */
-  minute?: string
-  minuteTs?: number
-}
-
-export interface GrowthSeries {
-  tag: string
-  points: GrowthPoint[]
-  milestones: Milestone[]
-}
-
-export interface GrowthResponse {
-  granularity: Granularity
-  tz: string
-  series: GrowthSeries[]
-}
-
-export interface TopRow {
-  tag: string
-  views: number
-  discussions: number
-}
-
-export interface TopResponse {
-  rows: TopRow[]
-}
-
-export interface TrendingRow {
-  tag: string
-  recentRate: number
-  baselineRate: number
-  multiple: number | null
-  isNew: boolean
-  views: number
-}
-
-export interface TrendingResponse {
-  window: { recentFrom: string; recentTo: string; baselineFrom: string; baselineTo: string }
-  rows: TrendingRow[]
-}
-
-export interface SplitPoint {
-  t: string
-  ts: number
-  total: number
-  values: Record<string, number>
-  /** Null in an empty bucket: there is no share of nothing. */
-  shares: Record<string, number | null>
-  leader: string | null
-}
-
-export interface Crossover {
-  t: string
-  ts: number
-  from: string
-  to: string
-}
-
-export interface SplitResponse {
-  granularity: Granularity
-  tz: string
-  metric: 'users' | 'events'
-  regions: string[]
-  points: SplitPoint[]
-  crossovers: Crossover[]
-}
-
-export interface HeatmapCell {
-  day: string
-  hour: number
-  value: number
-  /** The region's share of the hour's total; null when the hour is empty. */
-  share: number | null
-}
-
-export interface HeatmapResponse {
-  tz: string
-  days: string[]
-  hours: number[]
-  cells: HeatmapCell[]
-}
-
-export interface Annotation {
-  id: string
-  ts: number
-  t: string
-  title: string
-  body: string
-  hashtag: string
-}
-
-export interface AnnotationsResponse {
-  rows: Annotation[]
-}
-
-/** Mirrors `IngestSnapshot` in ingest/src/metrics.ts (only the fields the dashboard reads are required). */
-export interface IngestSnapshot {
-  mode: string
-  received: number
-  stored: number
-  rejected: number
-  deadLettered: number
-  storedPerSecond: number
-  receivedPerSecond: number
-  lastInsertAt: string | null
-  lastError: string | null
-  totalLag: number
-  paused: boolean
-}
-
-export interface LiveMinute {
-  t: string
-  ts: number
-  views: number
-  discussions: number
-  activeUsers: number
-  events: number
-}
-
-export interface LiveTick {
-  at: string
-  atTs: number
-  /** The newest complete minute. */
-  minute: LiveMinute
-  /** The minute in progress. */
-  current: LiveMinute
-  ingest: IngestSnapshot
-}
-
-export interface MetaResponse {
-  defaultTimeZone: string
-  dataRange: { from: string; to: string; events: number } | null
-  story: { tag: string; from: string; to: string }
-  backend: string
-  version: string
-}
-
-export type ExportDataset = 'growth' | 'top' | 'trending' | 'regions' | 'heatmap' | 'overview' | 'events'
 
 export type QueryParams = Record<string, string | number | readonly string[] | undefined>
 
@@ -244,7 +93,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   )
 }
 
-function isErrorBody(body: unknown): body is { code: string; message: string; requestId?: string; parameter?: string } {
+function isErrorBody(body: unknown): body is Pick<ErrorBody, 'code' | 'message'> & Partial<ErrorBody> {
   if (typeof body !== 'object' || body === null) return false
   const record = body as Record<string, unknown>
   return typeof record.code === 'string' && typeof record.message === 'string'
@@ -317,27 +166,19 @@ async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown):
   return response.status === 204 ? undefined : ((await response.json()) as T)
 }
 
-export interface NewAnnotation {
-  ts: string
-  title: string
-  body?: string
-  hashtag?: string
-}
-
 export const api = {
-  createAnnotation: (note: NewAnnotation) => send<Annotation>('POST', '/api/annotations', note),
+  createAnnotation: (note: AnnotationBody) => send<DatedAnnotation>('POST', '/api/annotations', note),
   deleteAnnotation: (id: string) => send<undefined>('DELETE', `/api/annotations/${encodeURIComponent(id)}`),
-  meta: (signal?: AbortSignal) => getJson<MetaResponse>('/api/meta', {}, signal),
-  overview: (params: QueryParams, signal?: AbortSignal) => getJson<OverviewResponse>('/api/overview', params, signal),
-  growth: (params: QueryParams, signal?: AbortSignal) =>
-    getJson<GrowthResponse>('/api/hashtags/growth', params, signal),
-  top: (params: QueryParams, signal?: AbortSignal) => getJson<TopResponse>('/api/hashtags/top', params, signal),
-  trending: (params: QueryParams, signal?: AbortSignal) =>
-    getJson<TrendingResponse>('/api/hashtags/trending', params, signal),
-  split: (params: QueryParams, signal?: AbortSignal) => getJson<SplitResponse>('/api/regions/split', params, signal),
-  heatmap: (params: QueryParams, signal?: AbortSignal) =>
-    getJson<HeatmapResponse>('/api/regions/heatmap', params, signal),
-  annotations: (params: QueryParams, signal?: AbortSignal) =>
-    getJson<AnnotationsResponse>('/api/annotations', params, signal),
+  meta: (signal?: AbortSignal) => getJson<MetaReport>('/api/meta', {}, signal),
+  overview: (params: OverviewQuery, signal?: AbortSignal) => getJson<OverviewReport>('/api/overview', params, signal),
+  growth: (params: GrowthQuery, signal?: AbortSignal) => getJson<GrowthReport>('/api/hashtags/growth', params, signal),
+  top: (params: TopQuery, signal?: AbortSignal) => getJson<TopTagsReport>('/api/hashtags/top', params, signal),
+  trending: (params: TrendingQuery, signal?: AbortSignal) =>
+    getJson<TrendingReport>('/api/hashtags/trending', params, signal),
+  split: (params: SplitQuery, signal?: AbortSignal) => getJson<RegionSplitReport>('/api/regions/split', params, signal),
+  heatmap: (params: HeatmapQuery, signal?: AbortSignal) =>
+    getJson<HeatmapReport>('/api/regions/heatmap', params, signal),
+  annotations: (params: AnnotationsQuery, signal?: AbortSignal) =>
+    getJson<AnnotationList>('/api/annotations', params, signal),
   ingest: (signal?: AbortSignal) => getJson<IngestSnapshot>('/api/ingest', {}, signal),
 }

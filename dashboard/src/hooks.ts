@@ -1,6 +1,7 @@
 /** Small React hooks: data fetching with retry and silent refresh, the resolved colour theme, the live stream. */
+
+import type { LiveTick } from '@trendlens/contract'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { LiveTick } from './api.ts'
 import { debugInfo } from './debug.ts'
 import { withTokenParam } from './token.ts'
 import type { ResolvedTheme } from './transforms/palette.ts'

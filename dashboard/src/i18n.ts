@@ -558,7 +558,7 @@ export function formatInstant(ts: number, timeZone: string, lang: Lang, style: D
 }
 
 /** `HH:mm` in the chosen zone: what a bucket label needs when the day is already known. */
-export function formatHourMinute(ts: number, timeZone: string, lang: Lang): string {
+function formatHourMinute(ts: number, timeZone: string, lang: Lang): string {
   return dateFormatter(lang, timeZone, 'axis')
     .formatToParts(new Date(ts))
     .filter((part) => part.type === 'hour' || part.type === 'minute' || (part.type === 'literal' && part.value === ':'))

@@ -2,7 +2,24 @@
  * The whole view as plain data, and its round trip through the URL's query string: a link reproduces the view and
  * back/forward walk through earlier views. Pure: no `window` here, so every rule is unit-tested.
  */
-import type { EventType, Granularity, QueryParams } from './api.ts'
+import {
+  type AnnotationsQuery,
+  EVENT_TYPES,
+  type EventsExportQuery,
+  type EventType,
+  type Granularity,
+  type GrowthQuery,
+  type HeatmapQuery,
+  MAX_HASHTAG_LENGTH,
+  MAX_POINTS,
+  MAX_TAGS,
+  normaliseTag,
+  type OverviewQuery,
+  SEED_STORY,
+  type SplitQuery,
+  type TopQuery,
+  type TrendingQuery,
+} from '@trendlens/contract'
 import { isLang, type Lang } from './i18n.ts'
 import { canonicalTimeZone, isRelativeBound, resolveBound, toIsoInZone } from './time.ts'
 
@@ -10,7 +27,6 @@ export type Preset = 'story' | 'surge' | '1h' | '24h' | '7d' | 'custom'
 export const PRESETS: readonly Preset[] = ['story', 'surge', '1h', '24h', '7d', 'custom']
 export type GranularityChoice = 'auto' | Granularity
 export const GRANULARITIES: readonly GranularityChoice[] = ['auto', 'minute', '15m', 'hour', 'day']
-export const EVENT_TYPES: readonly EventType[] = ['view', 'post', 'comment', 'ip_region']
 
 export interface ViewState {
   preset: Preset
@@ -47,18 +63,12 @@ export interface Defaults {
   story: Range
 }
 
-/** The seed story's week in Beijing time, end exclusive (fixtures/src/story.ts WINDOW). */
-export const STORY_RANGE: Range = { from: '2025-01-10T00:00:00+08:00', to: '2025-01-21T00:00:00+08:00' }
+/** The seed story's week in Beijing time, end exclusive. */
+export const STORY_RANGE: Range = { from: SEED_STORY.from, to: SEED_STORY.to }
 /** 14 January in Beijing: 16M views before dawn, 80M by the evening (design brief S2, S3). */
 export const SURGE_RANGE: Range = { from: '2025-01-14T00:00:00+08:00', to: '2025-01-15T00:00:00+08:00' }
-export const STORY_TAGS = ['tiktokrefugee', 'tiktokban']
-export const STORY_TIME_ZONE = 'Asia/Shanghai'
-/** The API's limit on tags per growth query. */
-export const MAX_TAGS = 5
-/** The API's limit on buckets per series (`MAX_POINTS`). */
-export const MAX_POINTS = 2000
-/** ingest/src/contract.ts MAX_HASHTAG_LENGTH: a longer tag cannot exist. */
-const MAX_TAG_LENGTH = 64
+export const STORY_TAGS = [SEED_STORY.tag, 'tiktokban']
+export const STORY_TIME_ZONE = SEED_STORY.timeZone
 
 export const STATIC_DEFAULTS: Defaults = { tz: STORY_TIME_ZONE, lang: 'en', tags: STORY_TAGS, story: STORY_RANGE }
 
@@ -95,16 +105,11 @@ export function defaultGrowthMode(preset: Preset): ViewState['growthMode'] {
   return LIVE_PRESETS.includes(preset) ? 'bucket' : 'cumulative'
 }
 
-/** The same normalisation as ingest applies to event tags: strip '#', NFKC, trim, lower-case. */
-export function normaliseTag(tag: string): string {
-  return tag.normalize('NFKC').trim().replace(/^#+/, '').trim().toLowerCase()
-}
-
 export function normaliseTags(tags: readonly string[]): string[] {
   const out: string[] = []
   for (const raw of tags) {
     const tag = normaliseTag(raw)
-    if (!tag || tag.length > MAX_TAG_LENGTH || out.includes(tag)) continue
+    if (!tag || tag.length > MAX_HASHTAG_LENGTH || out.includes(tag)) continue
     out.push(tag)
     if (out.length === MAX_TAGS) break
   }
@@ -296,20 +301,20 @@ export function previousRangeOf(range: Range, tz: string, now: number): Range | 
 }
 
 export interface Queries {
-  overview: QueryParams
-  growth: QueryParams
+  overview: OverviewQuery
+  growth: GrowthQuery
   /** The first tag over the previous period, for the growth chart's comparison line. */
-  previousGrowth: QueryParams | undefined
-  top: QueryParams
-  trending: QueryParams
-  split: QueryParams
-  heatmap: QueryParams
-  annotations: QueryParams
+  previousGrowth: GrowthQuery | undefined
+  top: TopQuery
+  trending: TrendingQuery
+  split: SplitQuery
+  heatmap: HeatmapQuery
+  annotations: AnnotationsQuery
   /** Raw events of the view (the export): range, regions and event types. */
-  events: QueryParams
+  events: EventsExportQuery
 }
 
-/** The parameters of every data route for this view; each route gets only the ones it accepts (api/src/params.ts). */
+/** The parameters of every data route for this view; each route gets only the ones it accepts. */
 export function queries(state: ViewState, defaults: Defaults): Queries {
   const range = rangeOf(state, defaults)
   const base = { from: range.from, to: range.to, tz: state.tz }

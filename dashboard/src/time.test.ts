@@ -1,12 +1,6 @@
+import { zoneOffsetMs } from '@trendlens/contract'
 import { describe, expect, it } from 'vitest'
-import {
-  canonicalTimeZone,
-  resolveBound,
-  toIsoInZone,
-  toWallString,
-  wallTimeToInstant,
-  zoneOffsetMinutes,
-} from './time.ts'
+import { canonicalTimeZone, resolveBound, toIsoInZone, toWallString, wallTimeToInstant } from './time.ts'
 
 describe('time zones', () => {
   it('accepts IANA names through Intl and refuses the rest', () => {
@@ -24,12 +18,12 @@ describe('time zones', () => {
   it('knows offsets with DST, half hours and 45 minutes', () => {
     const january = Date.parse('2025-01-14T00:00:00Z')
     const july = Date.parse('2025-07-14T00:00:00Z')
-    expect(zoneOffsetMinutes(january, 'Asia/Shanghai')).toBe(480)
-    expect(zoneOffsetMinutes(january, 'America/New_York')).toBe(-300)
-    expect(zoneOffsetMinutes(july, 'America/New_York')).toBe(-240)
-    expect(zoneOffsetMinutes(january, 'Asia/Kolkata')).toBe(330)
-    expect(zoneOffsetMinutes(january, 'Asia/Kathmandu')).toBe(345)
-    expect(zoneOffsetMinutes(january, 'Australia/Lord_Howe')).toBe(660)
+    expect(zoneOffsetMs(january, 'Asia/Shanghai') / 60_000).toBe(480)
+    expect(zoneOffsetMs(january, 'America/New_York') / 60_000).toBe(-300)
+    expect(zoneOffsetMs(july, 'America/New_York') / 60_000).toBe(-240)
+    expect(zoneOffsetMs(january, 'Asia/Kolkata') / 60_000).toBe(330)
+    expect(zoneOffsetMs(january, 'Asia/Kathmandu') / 60_000).toBe(345)
+    expect(zoneOffsetMs(january, 'Australia/Lord_Howe') / 60_000).toBe(660)
   })
 })
 

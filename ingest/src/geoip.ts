@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { parseRegion } from './regions.ts'
+import { parseRegion } from '@trendlens/contract'
 
 interface GeoIpLite {
   lookup(ip: string): { country: string; region: string } | null

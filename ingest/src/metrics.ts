@@ -1,57 +1,7 @@
-import type { RejectReason } from './contract.ts'
-
-/** Why a message was refused: by the contract, or by the store itself for data reasons (isolated by splitting). */
-export type RefusalReason = RejectReason | 'store_rejected'
-
-/**
- * What the ingest is doing. `paused`, `stuck` and `stopped` make the product unready: events are arriving (or may
- * be) and are not being stored.
- * - `off`: no ingest in this process; `starting`: connecting and joining; `running`: consuming (or caught up);
- * - `paused`: waiting for something it needs (the store, the dead-letter topic), retrying with backoff;
- * - `stuck`: no progress for a bounded time while lag is above zero;
- * - `stopped`: the consumer failed; it is restarted with backoff, and stays `stopped` until it makes progress.
- */
-export type IngestState = 'off' | 'starting' | 'running' | 'paused' | 'stuck' | 'stopped'
+import type { IngestSnapshot, IngestState, IngestStateReason, RefusalReason } from '@trendlens/contract'
 
 /** States in which the product reports itself not ready. */
 export const UNREADY_INGEST_STATES: ReadonlySet<IngestState> = new Set(['paused', 'stuck', 'stopped'])
-
-/** Why the ingest is paused, stuck or stopped: a stable code (also a metrics label) and a human-readable detail. */
-export interface IngestStateReason {
-  code: 'store_unavailable' | 'dead_letter_unavailable' | 'no_progress' | 'consumer_failed'
-  detail: string
-}
-
-export interface IngestSnapshot {
-  mode: string
-  state: IngestState
-  stateReason: IngestStateReason | null
-  stateSince: string
-  received: number
-  stored: number
-  rejected: number
-  rejectedByReason: Partial<Record<RefusalReason, number>>
-  deadLettered: number
-  /** Messages dropped because their id was already in the same batch (a producer retry re-sends adjacent copies). */
-  duplicates: number
-  batches: number
-  storeRetries: number
-  receivedPerSecond: number
-  storedPerSecond: number
-  lastInsertMs: number | null
-  lastInsertAt: string | null
-  /** The error behind the current state; null once the ingest has recovered. */
-  lastError: string | null
-  lastErrorAt: string | null
-  /** The newest error ever seen and when, kept after recovery. */
-  lastFailure: { error: string; at: string } | null
-  /** Consumer lag per "topic/partition": messages between the committed offset and the high watermark. */
-  lag: Record<string, number>
-  totalLag: number
-  /** When the lag was last read from the broker (null if never). */
-  lagMeasuredAt: string | null
-  paused: boolean
-}
 
 /** Rates are measured over this trailing window: short enough to feel live, long enough to smooth batches. */
 const RATE_WINDOW_MS = 10_000

@@ -1,11 +1,11 @@
+import type { WireEvent } from '@trendlens/contract'
 import type { QueryRow, Store } from '@trendlens/sql'
 import { openTempStore } from '@trendlens/sql/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BatchWriter, dedupToken } from './batch-writer.ts'
-import { validateEvent } from './contract.ts'
-import type { WireEvent } from './event.ts'
 import { IngestMetrics } from './metrics.ts'
 import { runReplay } from './replay.ts'
+import { validateEvent } from './validation.ts'
 
 const CHUNKS = 40
 const CHUNK_SIZE = 25

@@ -1,9 +1,9 @@
+import type { WireEvent } from '@trendlens/contract'
 import type { StoredEvent } from '@trendlens/sql'
 import type { BatchWriter } from './batch-writer.ts'
-import { validateEvent } from './contract.ts'
-import type { WireEvent } from './event.ts'
 import type { IngestMetrics } from './metrics.ts'
 import { retryWhileUnavailable } from './retry.ts'
+import { validateEvent } from './validation.ts'
 
 export interface ReplayOptions {
   /** Names the stream in the ledger; the same name resumes where the last run stopped. */

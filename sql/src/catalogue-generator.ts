@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--rows')) {
     // Fills each `-- row:` line in from what the engine reports, on a fresh temporary store: for a new query, or
     // after a change; the diff is then reviewed like any other.
-    const { openTempStore } = await import('./testing.ts')
+    const { openTempStore } = await import('./test-support.ts')
     const { sampleParams } = await import('./catalogue-check.ts')
     const temp = await openTempStore('trendlens-catalogue-')
     try {

@@ -4,7 +4,7 @@ import { sampleParams } from './catalogue-check.ts'
 import { CATALOGUE_FILE, renderCatalogue, typeScriptType } from './catalogue-generator.ts'
 import { loadQueries, parseFragment, parseQuery } from './queries.ts'
 import type { Store } from './store.ts'
-import { openTempStore } from './testing.ts'
+import { openTempStore } from './test-support.ts'
 
 const queries = loadQueries()
 

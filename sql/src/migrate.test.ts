@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forCluster, loadMigrations } from './migrate.ts'
 import type { Store } from './store.ts'
-import { openTempStore } from './testing.ts'
+import { openTempStore } from './test-support.ts'
 
 let store: Store
 let dispose: () => Promise<void>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Store, StoredEvent } from './store.ts'
-import { openTempStore } from './testing.ts'
+import { openTempStore } from './test-support.ts'
 
 /**
  * The rollups must agree exactly with the raw events for any range and any zone. The oracle here is plain

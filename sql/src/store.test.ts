@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StoreError } from './errors.ts'
 import { loadMigrations, migrate } from './migrate.ts'
 import type { QueryRow, Store, StoredEvent } from './store.ts'
-import { openTempStore } from './testing.ts'
+import { openTempStore } from './test-support.ts'
 
 let store: Store
 let dispose: () => Promise<void>

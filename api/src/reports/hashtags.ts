@@ -1,41 +1,24 @@
+import type { GrowthPoint, GrowthReport, Milestone, TopTagsReport, TrendingReport } from '@trendlens/contract'
+import {
+  bucketStart,
+  type Granularity,
+  type GrowthParams,
+  localIso,
+  parseDuration,
+  QUARTER_MS,
+  type TopParams,
+  type TrendingParams,
+} from '@trendlens/contract'
 import type { Services } from '../context.ts'
 import { invalidParameter } from '../errors.ts'
-import { combinedTags, type GrowthQuery, type TopQuery, type TrendingQuery } from '../params.ts'
-import { quarterScope, type RangeInfo, rangeInfo, seriesScope } from '../scope.ts'
-import { bucketStart, type Granularity, localIso, parseDuration, QUARTER_MS } from '../time.ts'
+import { combinedTags } from '../params.ts'
+import { quarterScope, rangeInfo, seriesScope } from '../scope.ts'
 import { cached, type Table } from './table.ts'
 
 /** Cumulative thresholds reported as milestones: the story's 1M → 16M → 80M reads between 1M, 10M and 100M. */
 export const MILESTONES = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
 
-export interface GrowthPoint {
-  t: string
-  ts: number
-  views: number
-  discussions: number
-  cumViews: number
-  cumDiscussions: number
-}
-
-export interface Milestone {
-  metric: 'views' | 'discussions'
-  threshold: number
-  /** Start of the first bucket whose cumulative count reaches the threshold. */
-  t: string
-  ts: number
-  /** The minute within that bucket in which it was reached (local time, and epoch ms of the minute's start). */
-  minute?: string
-  minuteTs?: number
-}
-
-export interface Growth {
-  granularity: Granularity
-  tz: string
-  range: RangeInfo
-  series: { tag: string; points: GrowthPoint[]; milestones: Milestone[] }[]
-}
-
-export async function loadGrowth(services: Services, query: GrowthQuery, now: number): Promise<Growth> {
+export async function loadGrowth(services: Services, query: GrowthParams, now: number): Promise<GrowthReport> {
   const tags = combinedTags(query)
   if (tags.length === 0) throw invalidParameter('tags', 'tags: give at least one hashtag (tags=a,b or tag=a)')
   const scope = await seriesScope(services, query, now)
@@ -88,7 +71,7 @@ export async function loadGrowth(services: Services, query: GrowthQuery, now: nu
  * from the bucket's start reaches the threshold within it, since the bucket's own total did.
  */
 async function placeMilestonesInMinutes(
-  series: Growth['series'],
+  series: GrowthReport['series'],
   granularity: Granularity,
   rangeTo: number,
   regions: string[],
@@ -150,7 +133,7 @@ function milestones(points: GrowthPoint[], viewsBefore: number, discussionsBefor
  * The growth series as rows. Each bucket is given by its start `t` and its end `t_end` (the next bucket's start):
  * its views are counted within them, and its cumulative figures are the totals by `t_end`.
  */
-export function growthTable(growth: Growth): Table {
+export function growthTable(growth: GrowthReport): Table {
   return {
     header: ['tag', 't', 't_end', 'ts', 'views', 'discussions', 'cum_views', 'cum_discussions'],
     rows: growth.series.flatMap((s) =>
@@ -168,14 +151,7 @@ export function growthTable(growth: Growth): Table {
   }
 }
 
-export interface TopTags {
-  tz: string
-  range: RangeInfo
-  by: 'views' | 'discussions'
-  rows: { tag: string; views: number; discussions: number }[]
-}
-
-export async function loadTop(services: Services, query: TopQuery, now: number): Promise<TopTags> {
+export async function loadTop(services: Services, query: TopParams, now: number): Promise<TopTagsReport> {
   const { zone, range } = await quarterScope(services, query, now)
   const regions = query.region ?? []
   const params = { from: range.from, to: range.to, by: query.by, limit: query.limit }
@@ -189,39 +165,17 @@ export async function loadTop(services: Services, query: TopQuery, now: number):
   })
 }
 
-export function topTable(top: TopTags): Table {
+export function topTable(top: TopTagsReport): Table {
   return {
     header: ['rank', 'tag', 'views', 'discussions'],
     rows: top.rows.map((row, i) => [i + 1, row.tag, row.views, row.discussions]),
   }
 }
 
-export interface TrendingRow {
-  tag: string
-  /** Events of the chosen metric per hour in the recent window, and in the baseline before it. */
-  recentRate: number
-  baselineRate: number
-  /** recentRate / baselineRate; null for a tag with no baseline. */
-  multiple: number | null
-  isNew: boolean
-  recent: number
-  baseline: number
-  /** Views over the whole range. */
-  views: number
-}
-
-export interface Trending {
-  tz: string
-  by: 'views' | 'discussions'
-  window: { recentFrom: string; recentTo: string; baselineFrom: string; baselineTo: string }
-  windowTs: { recentFrom: number; recentTo: number; baselineFrom: number; baselineTo: number }
-  rows: TrendingRow[]
-}
-
 /** The recent window is the last sixth of the range unless `recent` says otherwise, in whole quarter hours. */
 const DEFAULT_RECENT_SHARE = 1 / 6
 
-export async function loadTrending(services: Services, query: TrendingQuery, now: number): Promise<Trending> {
+export async function loadTrending(services: Services, query: TrendingParams, now: number): Promise<TrendingReport> {
   const { zone, range } = await quarterScope(services, query, now)
   const length = range.to - range.from
   if (length < 2 * QUARTER_MS) {
@@ -276,7 +230,7 @@ export async function loadTrending(services: Services, query: TrendingQuery, now
   })
 }
 
-export function trendingTable(trending: Trending): Table {
+export function trendingTable(trending: TrendingReport): Table {
   return {
     header: ['rank', 'tag', 'recent_rate', 'baseline_rate', 'multiple', 'is_new', 'recent', 'baseline', 'views'],
     rows: trending.rows.map((row, i) => [

@@ -1,26 +1,7 @@
-import type { IngestSnapshot } from '@trendlens/ingest'
+import type { IngestSnapshot, LiveMinute, LiveTick } from '@trendlens/contract'
+import { localIso, MINUTE_MS } from '@trendlens/contract'
 import type { QueryRow } from '@trendlens/sql'
 import type { AppDeps } from '../context.ts'
-import { localIso, MINUTE_MS } from '../time.ts'
-
-export interface LiveMinute {
-  t: string
-  ts: number
-  views: number
-  discussions: number
-  activeUsers: number
-  events: number
-}
-
-export interface LiveTick {
-  at: string
-  atTs: number
-  /** The newest complete minute. */
-  minute: LiveMinute
-  /** The minute in progress, still filling. */
-  current: LiveMinute
-  ingest: IngestSnapshot
-}
 
 type MinuteRow = QueryRow<'api_live_minutes'>
 

@@ -1,27 +1,9 @@
+import type { Kpis, OverviewParams, OverviewReport, RangeInfo } from '@trendlens/contract'
 import type { Services } from '../context.ts'
-import type { OverviewQuery } from '../params.ts'
-import { quarterScope, type RangeInfo, rangeInfo } from '../scope.ts'
+import { quarterScope, rangeInfo } from '../scope.ts'
 import { cached, relativeChange, share, type Table } from './table.ts'
 
-export interface Kpis {
-  views: number
-  discussions: number
-  activeUsers: number
-  newUsers: number
-  /** Share of events from a known country other than CN; null when no event in the period has a region. */
-  foreignShare: number | null
-}
-
-export interface Overview {
-  tz: string
-  range: RangeInfo
-  previousRange: RangeInfo
-  current: Kpis
-  previous: Kpis
-  change: Record<keyof Kpis, number | null>
-}
-
-export async function loadOverview(services: Services, query: OverviewQuery, now: number): Promise<Overview> {
+export async function loadOverview(services: Services, query: OverviewParams, now: number): Promise<OverviewReport> {
   const { zone, range } = await quarterScope(services, query, now)
   const regions = query.region ?? []
   const previousFrom = range.from - (range.to - range.from)
@@ -59,7 +41,7 @@ export async function loadOverview(services: Services, query: OverviewQuery, now
   })
 }
 
-export function overviewTable(overview: Overview): Table {
+export function overviewTable(overview: OverviewReport): Table {
   const kpiRow = (period: string, range: RangeInfo | null, kpis: Record<keyof Kpis, number | null>) => [
     period,
     range?.from ?? null,

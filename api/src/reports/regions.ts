@@ -1,42 +1,23 @@
+import type { Crossover, HeatmapCell, HeatmapReport, RegionSplitReport, SplitPoint } from '@trendlens/contract'
+import {
+  alignRange,
+  bucketStarts,
+  type HeatmapParams,
+  localDate,
+  localIso,
+  MAX_POINTS,
+  type SplitParams,
+  zoneOffsetMs,
+} from '@trendlens/contract'
 import type { Services } from '../context.ts'
 import { invalidParameter } from '../errors.ts'
-import type { HeatmapQuery, SplitQuery } from '../params.ts'
-import { type RangeInfo, rangeInfo, requestedRange, resolveZone, seriesScope } from '../scope.ts'
-import { alignRange, bucketStarts, type Granularity, localDate, localIso, MAX_POINTS, zoneOffsetMs } from '../time.ts'
+import { rangeInfo, requestedRange, resolveZone, seriesScope } from '../scope.ts'
 import { cached, share, type Table } from './table.ts'
 
 /** Regions outside the top N are summed (events) or merged (users) into this key. */
 export const OTHER = 'other'
 
-export interface SplitPoint {
-  t: string
-  ts: number
-  total: number
-  values: Record<string, number>
-  shares: Record<string, number | null>
-  /** The region with the largest value ('other' never leads); null when the bucket is empty. */
-  leader: string | null
-}
-
-export interface Crossover {
-  t: string
-  ts: number
-  from: string
-  to: string
-}
-
-export interface RegionSplit {
-  granularity: Granularity
-  tz: string
-  range: RangeInfo
-  metric: 'users' | 'events'
-  level: 'country' | 'province'
-  regions: string[]
-  points: SplitPoint[]
-  crossovers: Crossover[]
-}
-
-export async function loadSplit(services: Services, query: SplitQuery, now: number): Promise<RegionSplit> {
+export async function loadSplit(services: Services, query: SplitParams, now: number): Promise<RegionSplitReport> {
   const { zone, range, granularity, buckets } = await seriesScope(services, query, now)
   const filters = { regions: query.region ?? [], types: query.type ?? [], level: query.level, metric: query.metric }
   return cached(services, ['split', filters, query.top, zone, granularity, range], async (signal) => {
@@ -124,7 +105,7 @@ function crossovers(points: SplitPoint[]): Crossover[] {
   return found
 }
 
-export function splitTable(split: RegionSplit): Table {
+export function splitTable(split: RegionSplitReport): Table {
   return {
     header: ['t', 'ts', 'region', 'metric', 'value', 'share', 'total', 'leader'],
     rows: split.points.flatMap((p) =>
@@ -142,29 +123,7 @@ export function splitTable(split: RegionSplit): Table {
   }
 }
 
-export interface HeatmapCell {
-  day: string
-  hour: number
-  /** Start of the cell's first hour (a DST fall-back day's 01:00 cell covers two hours). */
-  t: string
-  ts: number
-  value: number
-  total: number
-  /** The chosen regions' share of the hour's total; null when the hour is empty. */
-  share: number | null
-}
-
-export interface Heatmap {
-  tz: string
-  range: RangeInfo
-  metric: 'users' | 'events'
-  regions: string[]
-  days: string[]
-  hours: number[]
-  cells: HeatmapCell[]
-}
-
-export async function loadHeatmap(services: Services, query: HeatmapQuery, now: number): Promise<Heatmap> {
+export async function loadHeatmap(services: Services, query: HeatmapParams, now: number): Promise<HeatmapReport> {
   const zone = await resolveZone(services, query.tz)
   const range = alignRange(requestedRange(query, zone, now), 'hour', zone)
   const hourStarts = bucketStarts(range, 'hour', zone, MAX_POINTS)
@@ -189,7 +148,7 @@ export async function loadHeatmap(services: Services, query: HeatmapQuery, now: 
     const seen = new Set<string>()
     for (const ts of hourStarts) {
       const day = localDate(ts, zone)
-      const hour = new Date(ts + zoneOffsetMs(zone, ts)).getUTCHours()
+      const hour = new Date(ts + zoneOffsetMs(ts, zone)).getUTCHours()
       const key = `${day} ${hour}`
       if (seen.has(key)) continue
       seen.add(key)
@@ -210,7 +169,7 @@ export async function loadHeatmap(services: Services, query: HeatmapQuery, now: 
   })
 }
 
-export function heatmapTable(heatmap: Heatmap): Table {
+export function heatmapTable(heatmap: HeatmapReport): Table {
   return {
     header: ['day', 'hour', 't', 'ts', 'metric', 'value', 'total', 'share'],
     rows: heatmap.cells.map((c) => [c.day, c.hour, c.t, c.ts, heatmap.metric, c.value, c.total, c.share]),

@@ -1,12 +1,19 @@
-import { MAX_ID_LENGTH, MIN_EVENT_TS, parseTimestamp } from '@trendlens/ingest/contract'
+import {
+  annotationBody,
+  annotationsQuery,
+  checkTag,
+  localIso,
+  MAX_ID_LENGTH,
+  MIN_EVENT_TS,
+  parseTimestamp,
+} from '@trendlens/contract'
 import { Hono } from 'hono'
 import { createAnnotation, deleteAnnotation, listAnnotations } from '../annotations.ts'
 import type { AppEnv, Services } from '../context.ts'
 import { invalidBody, invalidParameter, notFound } from '../errors.ts'
-import { annotationBody, annotationsQuery, checkTag, parseQuery } from '../params.ts'
+import { parseQuery } from '../params.ts'
 import { cached } from '../reports/table.ts'
 import { requestedRange, resolveZone } from '../scope.ts'
-import { localIso } from '../time.ts'
 import { reply } from './reply.ts'
 
 /** Notes are dated within the data's plausible span; a year 2999 note is a typo. */

@@ -3,31 +3,30 @@
  * engine's own CSV output, streamed block by block, so memory stays flat however many rows the range holds.
  */
 import type { Socket } from 'node:net'
+import {
+  EXPORT_DATASETS,
+  type ExportDataset,
+  eventsExportQuery,
+  fileStamp,
+  growthQuery,
+  heatmapQuery,
+  overviewQuery,
+  splitQuery,
+  type TimeRange,
+  topQuery,
+  trendingQuery,
+} from '@trendlens/contract'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
 import { csvLine } from '../csv.ts'
 import { ApiError, invalidParameter } from '../errors.ts'
-import {
-  combinedTags,
-  EXPORT_DATASETS,
-  type ExportDataset,
-  eventsExportQuery,
-  growthQuery,
-  heatmapQuery,
-  overviewQuery,
-  parseQuery,
-  splitCsvOptions,
-  splitQuery,
-  topQuery,
-  trendingQuery,
-} from '../params.ts'
+import { combinedTags, parseQuery, splitCsvOptions } from '../params.ts'
 import { growthTable, loadGrowth, loadTop, loadTrending, topTable, trendingTable } from '../reports/hashtags.ts'
 import { loadOverview, overviewTable } from '../reports/overview.ts'
 import { heatmapTable, loadHeatmap, loadSplit, splitTable } from '../reports/regions.ts'
 import type { Table } from '../reports/table.ts'
 import { requestedRange, resolveZone } from '../scope.ts'
-import { fileStamp, type TimeRange } from '../time.ts'
 
 /** One chunk is read from the engine while the previous one is being sent, so the engine and the socket work at once. */
 const PREFETCH = new CountQueuingStrategy({ highWaterMark: 2 })

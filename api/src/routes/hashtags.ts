@@ -1,6 +1,7 @@
+import { growthQuery, topQuery, trendingQuery } from '@trendlens/contract'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
-import { growthQuery, parseQuery, topQuery, trendingQuery } from '../params.ts'
+import { parseQuery } from '../params.ts'
 import { loadGrowth, loadTop, loadTrending } from '../reports/hashtags.ts'
 import { reply } from './reply.ts'
 

@@ -1,7 +1,8 @@
+import { liveQuery } from '@trendlens/contract'
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { AppEnv, Services } from '../context.ts'
-import { liveQuery, parseQuery } from '../params.ts'
+import { parseQuery } from '../params.ts'
 import { resolveZone } from '../scope.ts'
 
 /** The dashboard's live view moves every two seconds: fresh enough to feel live, cheap enough to serve many. */

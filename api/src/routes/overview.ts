@@ -1,6 +1,7 @@
+import { overviewQuery } from '@trendlens/contract'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
-import { overviewQuery, parseQuery } from '../params.ts'
+import { parseQuery } from '../params.ts'
 import { loadOverview } from '../reports/overview.ts'
 import { reply } from './reply.ts'
 

@@ -1,6 +1,7 @@
+import { heatmapQuery, splitQuery } from '@trendlens/contract'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
-import { heatmapQuery, parseQuery, splitQuery } from '../params.ts'
+import { parseQuery } from '../params.ts'
 import { loadHeatmap, loadSplit } from '../reports/regions.ts'
 import { reply } from './reply.ts'
 

@@ -1,5 +1,5 @@
 /** Liveness, readiness, Prometheus metrics and the metadata the dashboard starts from. */
-import { STORY, WINDOW } from '@trendlens/fixtures'
+import { localIso, type MetaReport } from '@trendlens/contract'
 import { UNREADY_INGEST_STATES } from '@trendlens/ingest'
 import { Hono } from 'hono'
 import type { AppEnv, Services } from '../context.ts'
@@ -7,7 +7,6 @@ import { ApiError } from '../errors.ts'
 import { processMetrics } from '../process-metrics.ts'
 import { cached } from '../reports/table.ts'
 import { renderIngestMetrics } from '../request-metrics.ts'
-import { localIso } from '../time.ts'
 import { reply } from './reply.ts'
 
 /** The version of this API's contract, also the OpenAPI document's `info.version`. */
@@ -64,7 +63,7 @@ function metaBody(
   services: Services,
   zone: string,
   span: { events: number; first_ts: number; last_ts: number } | undefined,
-) {
+): MetaReport {
   const hasData = span !== undefined && span.events > 0
   return {
     defaultTimeZone: zone,
@@ -77,7 +76,7 @@ function metaBody(
           events: span.events,
         }
       : null,
-    story: { tag: STORY.tag, from: WINDOW.start, to: WINDOW.end, fromTs: WINDOW.startMs, toTs: WINDOW.endMs },
+    story: services.deps.story ?? null,
     backend: services.deps.store.backend,
     version: API_VERSION,
   }

@@ -1,4 +1,6 @@
 /** Hashtag growth: line series with milestone pins, annotation lines, zoom and a canvas tooltip. */
+
+import type { DatedAnnotation, GrowthReport } from '@trendlens/contract'
 import { LineChart } from 'echarts/charts'
 import {
   DataZoomInsideComponent,
@@ -13,7 +15,6 @@ import { use } from 'echarts/core'
 import { LabelLayout } from 'echarts/features'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
-import type { Annotation, GrowthResponse } from '../api.ts'
 import { type GrowthView, growthOption } from '../transforms/growth.ts'
 import { type ChartHandle, EChart } from './EChart.tsx'
 
@@ -31,10 +32,10 @@ use([
 ])
 
 interface GrowthChartProps {
-  response: GrowthResponse
-  annotations: readonly Annotation[]
+  response: GrowthReport
+  annotations: readonly DatedAnnotation[]
   /** The first tag over the previous period, drawn as a dashed comparison line. */
-  previous?: GrowthResponse | undefined
+  previous?: GrowthReport | undefined
   view: GrowthView
   height: number
   label: string

@@ -1,17 +1,18 @@
 /** Hour-of-day × day heatmap; loaded on demand with its panel, so its modules stay out of the first bundle. */
+
+import type { HeatmapReport } from '@trendlens/contract'
 import { HeatmapChart as HeatmapSeries } from 'echarts/charts'
 import { GridComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components'
 import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
-import type { HeatmapResponse } from '../api.ts'
 import { type HeatmapView, heatmapOption } from '../transforms/heatmap.ts'
 import { type ChartHandle, EChart } from './EChart.tsx'
 
 use([HeatmapSeries, GridComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer])
 
 interface HeatmapChartProps {
-  response: HeatmapResponse
+  response: HeatmapReport
   view: HeatmapView
   height: number
   label: string

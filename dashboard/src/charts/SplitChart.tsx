@@ -1,17 +1,17 @@
 /** IP-region split: stacked share areas with the crossover hours as dashed lines and a canvas tooltip. */
+import type { RegionSplitReport } from '@trendlens/contract'
 import { BarChart, LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components'
 import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
-import type { SplitResponse } from '../api.ts'
 import { type SplitView, splitOption } from '../transforms/split.ts'
 import { type ChartHandle, EChart } from './EChart.tsx'
 
 use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer])
 
 interface SplitChartProps {
-  response: SplitResponse
+  response: RegionSplitReport
   view: SplitView
   height: number
   label: string

@@ -1,11 +1,10 @@
 /** Range presets and custom range, granularity, time zone, region and type filters. */
+import { EVENT_TYPES, type EventType } from '@trendlens/contract'
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react'
-import type { EventType } from '../api.ts'
 import type { MessageKey } from '../i18n.ts'
 import {
   allowedGranularities,
   defaultGrowthMode,
-  EVENT_TYPES,
   GRANULARITIES,
   type GranularityChoice,
   PRESETS,

@@ -1,6 +1,8 @@
 /** CSV (the API's export route with the view's parameters) and PNG (the chart's canvas) downloads. */
+
+import type { ExportDataset } from '@trendlens/contract'
 import type { RefObject } from 'react'
-import { type ExportDataset, exportUrl, type QueryParams } from '../api.ts'
+import { exportUrl, type QueryParams } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import type { Translate } from '../i18n.ts'
 import { captionedPng, type PngCaption } from '../png.ts'

@@ -1,6 +1,9 @@
 /** Hashtag growth: tags to compare, cumulative or per-bucket curve, milestones, annotations, data table, exports. */
+
+import type { DatedAnnotation, GrowthReport } from '@trendlens/contract'
+import { MAX_ANNOTATION_TITLE_LENGTH, MAX_HASHTAG_LENGTH, MAX_TAGS, normaliseTag } from '@trendlens/contract'
 import { type FormEvent, type RefObject, Suspense, useId, useMemo, useRef, useState } from 'react'
-import { type Annotation, api, type GrowthResponse } from '../api.ts'
+import { api } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { GrowthChart } from '../charts/lazy.ts'
 import { pngFileName } from '../exportName.ts'
@@ -15,7 +18,6 @@ import {
   type Translate,
 } from '../i18n.ts'
 import { pngCaption } from '../png.ts'
-import { MAX_TAGS, normaliseTag } from '../state.ts'
 import { toIsoInZone, toWallString, wallTimeToInstant } from '../time.ts'
 import {
   type GrowthView,
@@ -36,9 +38,9 @@ import { Segmented } from './Segmented.tsx'
 export const GROWTH_HEIGHT = 320
 
 interface GrowthPanelProps extends ViewProps {
-  growth: QueryState<GrowthResponse>
-  previous: GrowthResponse | undefined
-  annotations: Annotation[]
+  growth: QueryState<GrowthReport>
+  previous: GrowthReport | undefined
+  annotations: DatedAnnotation[]
   onAnnotationsChanged: () => void
   suggestions: readonly string[]
 }
@@ -85,7 +87,8 @@ export function GrowthPanel(props: GrowthPanelProps) {
           type="text"
           list="tag-suggestions"
           value={draft}
-          maxLength={65}
+          // One more than a tag's limit: room for the leading # that normalising strips.
+          maxLength={MAX_HASHTAG_LENGTH + 1}
           placeholder={state.tags.length >= MAX_TAGS ? t('maxTags') : t('addTagPlaceholder')}
           disabled={state.tags.length >= MAX_TAGS}
           onChange={(event) => setDraft(event.target.value)}
@@ -177,7 +180,7 @@ export function GrowthPanel(props: GrowthPanelProps) {
 }
 
 interface GrowthBodyProps extends GrowthPanelProps {
-  data: GrowthResponse
+  data: GrowthReport
   chart: RefObject<ChartHandle | null>
   showTable: boolean
 }
@@ -401,7 +404,7 @@ function AddAnnotation({ state, t, onAnnotationsChanged }: GrowthBodyProps) {
         id="annotation-title"
         type="text"
         value={title}
-        maxLength={200}
+        maxLength={MAX_ANNOTATION_TITLE_LENGTH}
         placeholder={t('annotationTitle')}
         onChange={(event) => setTitle(event.target.value)}
         aria-invalid={error ? true : undefined}

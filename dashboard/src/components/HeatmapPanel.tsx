@@ -1,6 +1,8 @@
 /** Hour-of-day × day heatmap of one region's share; loaded lazily with its chart module. */
+
+import type { HeatmapReport } from '@trendlens/contract'
 import { type RefObject, useMemo, useRef, useState } from 'react'
-import { api, buildQuery, type HeatmapResponse } from '../api.ts'
+import { api, buildQuery } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { HeatmapChart } from '../charts/HeatmapChart.tsx'
 import { pngFileName } from '../exportName.ts'
@@ -85,7 +87,7 @@ export default function HeatmapPanel(props: ViewProps & { refresh: number }) {
 }
 
 interface HeatmapBodyProps extends ViewProps {
-  data: HeatmapResponse
+  data: HeatmapReport
   chart: RefObject<ChartHandle | null>
   showTable: boolean
 }

@@ -1,5 +1,5 @@
 /** The KPI cards with their change against the previous period, and the ingest health card. */
-import type { IngestSnapshot, LiveTick, OverviewResponse } from '../api.ts'
+import type { IngestSnapshot, LiveTick, OverviewReport } from '@trendlens/contract'
 import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInteger, type Lang, type Translate } from '../i18n.ts'
 import { kpiCards } from '../transforms/kpis.ts'
@@ -8,7 +8,7 @@ import { ErrorMessage } from './Panel.tsx'
 
 export const KPI_HEIGHT = 92
 
-export function KpiCards({ overview, lang, t }: { overview: QueryState<OverviewResponse>; lang: Lang; t: Translate }) {
+export function KpiCards({ overview, lang, t }: { overview: QueryState<OverviewReport>; lang: Lang; t: Translate }) {
   if (overview.status === 'error' && overview.error) {
     return (
       <div className="kpi-error" style={{ minHeight: KPI_HEIGHT }} data-state="error">

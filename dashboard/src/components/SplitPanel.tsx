@@ -1,6 +1,7 @@
 /** IP-region split: stacked shares by bucket, the crossover hours listed and marked, data table, exports. */
+
+import type { RegionSplitReport } from '@trendlens/contract'
 import { type RefObject, Suspense, useMemo, useRef, useState } from 'react'
-import type { SplitResponse } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { SplitChart } from '../charts/lazy.ts'
 import { pngFileName } from '../exportName.ts'
@@ -18,7 +19,7 @@ import { Segmented } from './Segmented.tsx'
 
 export const SPLIT_HEIGHT = 296
 
-export function SplitPanel(props: ViewProps & { split: QueryState<SplitResponse> }) {
+export function SplitPanel(props: ViewProps & { split: QueryState<RegionSplitReport> }) {
   const { state, update, t, palette, queries, range, split } = props
   const chart = useRef<ChartHandle>(null)
   const [showTable, setShowTable] = useState(false)
@@ -85,7 +86,7 @@ export function SplitPanel(props: ViewProps & { split: QueryState<SplitResponse>
 }
 
 interface SplitBodyProps extends ViewProps {
-  data: SplitResponse
+  data: RegionSplitReport
   chart: RefObject<ChartHandle | null>
   showTable: boolean
 }

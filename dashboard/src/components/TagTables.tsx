@@ -1,9 +1,10 @@
 /** Top and trending (breakout) hashtags; a tag is a button that charts it, "+" adds it to the comparison. */
+
+import type { TopTagsReport, TrendingReport } from '@trendlens/contract'
+import { MAX_TAGS } from '@trendlens/contract'
 import { type KeyboardEvent, useState } from 'react'
-import type { TopResponse, TrendingResponse } from '../api.ts'
 import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInstant, formatInteger, formatMultiple, hashtag, type Translate } from '../i18n.ts'
-import { MAX_TAGS } from '../state.ts'
 import type { ViewProps } from '../view.ts'
 import { Exports } from './Exports.tsx'
 import { FilterNote } from './FilterNote.tsx'
@@ -50,7 +51,7 @@ function TagButtons({ tag, tags, update, t }: TagButtonsProps) {
 type TagTab = 'top' | 'trending'
 
 /** Top and trending hashtags in one panel with two tabs (the ARIA tabs pattern: arrow keys move between tabs). */
-export function TagsPanel(props: ViewProps & { top: QueryState<TopResponse>; trending: QueryState<TrendingResponse> }) {
+export function TagsPanel(props: ViewProps & { top: QueryState<TopTagsReport>; trending: QueryState<TrendingReport> }) {
   const { state, update, t, queries } = props
   const [tab, setTab] = useState<TagTab>('top')
   const tabs: { id: TagTab; label: string }[] = [
@@ -109,7 +110,7 @@ export function TagsPanel(props: ViewProps & { top: QueryState<TopResponse>; tre
   )
 }
 
-function TopTable({ state, update, t, top }: ViewProps & { top: QueryState<TopResponse> }) {
+function TopTable({ state, update, t, top }: ViewProps & { top: QueryState<TopTagsReport> }) {
   const what = t('top')
   const lang = state.lang
   return (
@@ -155,7 +156,7 @@ function TopTable({ state, update, t, top }: ViewProps & { top: QueryState<TopRe
   )
 }
 
-function TrendingTable({ state, update, t, trending }: ViewProps & { trending: QueryState<TrendingResponse> }) {
+function TrendingTable({ state, update, t, trending }: ViewProps & { trending: QueryState<TrendingReport> }) {
   const what = t('trending')
   const lang = state.lang
   const tz = state.tz

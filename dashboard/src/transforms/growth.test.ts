@@ -1,5 +1,5 @@
+import type { AnnotationList, GrowthReport } from '@trendlens/contract'
 import { describe, expect, it } from 'vitest'
-import type { AnnotationsResponse, GrowthResponse } from '../api.ts'
 import annotationsFixture from './fixtures/annotations.json' with { type: 'json' }
 import realGrowth from './fixtures/api-growth-story.json' with { type: 'json' }
 import growthFixture from './fixtures/growth.json' with { type: 'json' }
@@ -15,8 +15,8 @@ import {
 } from './growth.ts'
 import { DARK, LIGHT } from './palette.ts'
 
-const growth = growthFixture as GrowthResponse
-const annotations = (annotationsFixture as AnnotationsResponse).rows
+const growth = growthFixture as GrowthReport
+const annotations = (annotationsFixture as AnnotationList).rows
 const view: GrowthView = { mode: 'cumulative', metric: 'views', tz: 'Asia/Shanghai', lang: 'en', palette: LIGHT }
 
 type Series = {
@@ -87,7 +87,7 @@ describe('growth transform', () => {
   })
 
   it('places a milestone by the minute it was reached when the API gives one', () => {
-    const moved: GrowthResponse = {
+    const moved: GrowthReport = {
       ...growth,
       series: growth.series.map((s, i) =>
         i === 0
@@ -186,7 +186,7 @@ describe('growth transform', () => {
 })
 
 describe('growth transform on a real API answer (the sample, story week, hourly)', () => {
-  const real = realGrowth as GrowthResponse
+  const real = realGrowth as GrowthReport
 
   it('plots every bucket of the week in Beijing time, cumulative from before the range', () => {
     const option = growthOption(real, [], view)
@@ -238,7 +238,7 @@ describe('the previous period', () => {
   it('is a dashed line of the first tag, bucket by bucket, only when it is the same tag and granularity', () => {
     const first = growth.series[0]
     if (!first) throw new Error('fixture has no series')
-    const previous: GrowthResponse = {
+    const previous: GrowthReport = {
       ...growth,
       series: [{ ...first, points: first.points.map((p) => ({ ...p, cumViews: p.cumViews - 1000 })) }],
     }

@@ -3,8 +3,9 @@
  * ECharts hides where they would overlap (the list under the chart names them all); annotations are markLines.
  * A cumulative value is the total by the end of its bucket, so in cumulative mode the axis reads bucket ends.
  */
+
+import type { DatedAnnotation, GrowthReport, Milestone } from '@trendlens/contract'
 import type { LineSeriesOption } from 'echarts/charts'
-import type { Annotation, GrowthResponse, Milestone } from '../api.ts'
 import { annotationTitle, formatCompact, formatInteger, formatMoment, hashtag, type Lang, translator } from '../i18n.ts'
 import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
 import type { Palette } from './palette.ts'
@@ -55,7 +56,7 @@ export function partialBucket(axis: Pick<TimeAxis, 'ts' | 'ends'>, now: number |
 
 /** One axis for every compared tag: the union of their buckets in time order. */
 export function growthTable(
-  response: GrowthResponse,
+  response: GrowthReport,
   view: Pick<GrowthView, 'mode' | 'metric' | 'tz' | 'lang' | 'now'>,
 ): GrowthTable {
   const buckets = new Map<number, Bucket>()
@@ -81,7 +82,10 @@ export function milestoneInstant(milestone: Milestone): number {
 }
 
 /** Annotations that belong on this chart: global ones and those about a charted tag. */
-export function relevantAnnotations(annotations: readonly Annotation[], tags: readonly string[]): Annotation[] {
+export function relevantAnnotations(
+  annotations: readonly DatedAnnotation[],
+  tags: readonly string[],
+): DatedAnnotation[] {
   return annotations.filter((annotation) => !annotation.hashtag || tags.includes(annotation.hashtag))
 }
 
@@ -101,7 +105,7 @@ export interface MilestoneMark {
 }
 
 /** The milestones of the metric shown that fall on the axis, per tag. */
-export function milestoneMarks(response: GrowthResponse, table: GrowthTable, view: GrowthView): MilestoneMark[] {
+export function milestoneMarks(response: GrowthReport, table: GrowthTable, view: GrowthView): MilestoneMark[] {
   return response.series.flatMap((series, seriesIndex) =>
     series.milestones
       .filter((milestone) => milestone.metric === view.metric)
@@ -117,10 +121,10 @@ export function milestoneMarks(response: GrowthResponse, table: GrowthTable, vie
 }
 
 export function growthOption(
-  response: GrowthResponse,
-  annotations: readonly Annotation[],
+  response: GrowthReport,
+  annotations: readonly DatedAnnotation[],
   view: GrowthView,
-  previous?: GrowthResponse,
+  previous?: GrowthReport,
 ): ChartOption {
   const { palette, lang } = view
   const t = translator(lang)

@@ -1,10 +1,10 @@
+import type { HeatmapReport } from '@trendlens/contract'
 import { describe, expect, it } from 'vitest'
-import type { HeatmapResponse } from '../api.ts'
 import heatmapFixture from './fixtures/heatmap.json' with { type: 'json' }
 import { heatmapGrid, heatmapOption } from './heatmap.ts'
 import { LIGHT } from './palette.ts'
 
-const heatmap = heatmapFixture as HeatmapResponse
+const heatmap = heatmapFixture as HeatmapReport
 
 describe('heatmap transform', () => {
   it('places every cell at its hour and day', () => {

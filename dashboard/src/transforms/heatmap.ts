@@ -1,5 +1,5 @@
 /** Hour-of-day × day heatmap: API response (cells already in the chosen zone) → heatmap option. */
-import type { HeatmapResponse } from '../api.ts'
+import type { HeatmapReport } from '@trendlens/contract'
 import { formatCompact, formatDay, formatPercent, type Lang } from '../i18n.ts'
 import { baseTextStyle, baseTooltip, type ChartOption } from './options.ts'
 import type { Palette } from './palette.ts'
@@ -22,7 +22,7 @@ export interface HeatmapGrid {
   max: number
 }
 
-export function heatmapGrid(response: HeatmapResponse, value: HeatmapView['value']): HeatmapGrid {
+export function heatmapGrid(response: HeatmapReport, value: HeatmapView['value']): HeatmapGrid {
   const dayIndex = new Map(response.days.map((day, index) => [day, index]))
   const hourIndex = new Map(response.hours.map((hour, index) => [hour, index]))
   const data: [number, number, number][] = []
@@ -40,7 +40,7 @@ export function heatmapGrid(response: HeatmapResponse, value: HeatmapView['value
   return { days: response.days, hours: response.hours, data, max }
 }
 
-export function heatmapOption(response: HeatmapResponse, view: HeatmapView): ChartOption {
+export function heatmapOption(response: HeatmapReport, view: HeatmapView): ChartOption {
   const { palette, lang } = view
   const grid = heatmapGrid(response, view.value)
   const counts = new Map(response.cells.map((cell) => [`${cell.day}|${cell.hour}`, cell]))

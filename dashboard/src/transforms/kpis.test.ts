@@ -1,9 +1,9 @@
+import type { OverviewReport } from '@trendlens/contract'
 import { describe, expect, it } from 'vitest'
-import type { OverviewResponse } from '../api.ts'
 import overviewFixture from './fixtures/overview.json' with { type: 'json' }
 import { kpiCards } from './kpis.ts'
 
-const overview = overviewFixture as OverviewResponse
+const overview = overviewFixture as OverviewReport
 
 describe('KPI cards', () => {
   it('formats values and changes in English', () => {

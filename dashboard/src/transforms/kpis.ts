@@ -1,5 +1,5 @@
 /** Overview KPIs: API response → the five cards, each with its change against the previous period. */
-import type { Kpis, OverviewResponse } from '../api.ts'
+import type { Kpis, OverviewReport } from '@trendlens/contract'
 import {
   formatChange,
   formatCompact,
@@ -34,7 +34,7 @@ export interface KpiCard {
   direction: 'up' | 'down' | 'flat' | 'none'
 }
 
-export function kpiCards(overview: OverviewResponse, lang: Lang): KpiCard[] {
+export function kpiCards(overview: OverviewReport, lang: Lang): KpiCard[] {
   const t = translator(lang)
   return KPI_ORDER.map(({ key, label, help }) => {
     const value = overview.current[key]

@@ -1,12 +1,12 @@
+import type { RegionSplitReport } from '@trendlens/contract'
 import { describe, expect, it } from 'vitest'
-import type { SplitResponse } from '../api.ts'
 import realSplit from './fixtures/api-split-story.json' with { type: 'json' }
 import realSplitNewYork from './fixtures/api-split-story-new-york.json' with { type: 'json' }
 import splitFixture from './fixtures/split.json' with { type: 'json' }
 import { LIGHT } from './palette.ts'
 import { crossoverItems, splitAxis, splitOption } from './split.ts'
 
-const split = splitFixture as SplitResponse
+const split = splitFixture as RegionSplitReport
 const view = { tz: 'Asia/Shanghai', lang: 'en' as const, palette: LIGHT }
 
 describe('region split transform', () => {
@@ -48,8 +48,8 @@ describe('region split transform', () => {
 })
 
 describe('region split on real API answers (the sample, story week)', () => {
-  const beijing = realSplit as SplitResponse
-  const newYork = realSplitNewYork as SplitResponse
+  const beijing = realSplit as RegionSplitReport
+  const newYork = realSplitNewYork as RegionSplitReport
 
   it('leaves empty buckets as gaps', () => {
     const series = splitOption(beijing, view).series as { data: (number | null)[] }[]
@@ -77,7 +77,7 @@ describe('region split on real API answers (the sample, story week)', () => {
 
 describe('a split with one filled bucket', () => {
   it('is drawn as one stacked bar in its bucket, since a line needs two points', () => {
-    const one: SplitResponse = { ...split, points: split.points.slice(11, 12), crossovers: [] }
+    const one: RegionSplitReport = { ...split, points: split.points.slice(11, 12), crossovers: [] }
     const option = splitOption(one, view)
     const series = option.series as { type: string; stack: string; data: (number | null)[] }[]
     expect(series.map((s) => s.type)).toEqual(one.regions.map(() => 'bar'))

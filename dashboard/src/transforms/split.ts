@@ -1,6 +1,6 @@
 /** IP-region split: API response → stacked share chart with the crossover hours marked, and the crossover list. */
+import type { Crossover, RegionSplitReport } from '@trendlens/contract'
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
-import type { Crossover, SplitResponse } from '../api.ts'
 import { formatCompact, formatPercent, type Lang, regionName, translator } from '../i18n.ts'
 import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
 import { type Palette, regionColor } from './palette.ts'
@@ -28,11 +28,11 @@ export interface CrossoverItem {
   index: number
 }
 
-export function splitAxis(response: SplitResponse, view: Pick<SplitView, 'tz' | 'lang'>): TimeAxis {
+export function splitAxis(response: RegionSplitReport, view: Pick<SplitView, 'tz' | 'lang'>): TimeAxis {
   return timeAxis(response.points, response.granularity, view.tz, view.lang)
 }
 
-export function crossoverItems(response: SplitResponse, axis: TimeAxis): CrossoverItem[] {
+export function crossoverItems(response: RegionSplitReport, axis: TimeAxis): CrossoverItem[] {
   return response.crossovers.map((crossover: Crossover) => {
     const index = bucketIndex(axis, crossover.ts, response.granularity)
     const match = /T(\d{2}:\d{2})/.exec(crossover.t)
@@ -45,7 +45,7 @@ export function crossoverItems(response: SplitResponse, axis: TimeAxis): Crossov
   })
 }
 
-export function splitOption(response: SplitResponse, view: SplitView): ChartOption {
+export function splitOption(response: RegionSplitReport, view: SplitView): ChartOption {
   const { palette, lang } = view
   const t = translator(lang)
   const axis = splitAxis(response, view)

@@ -3,7 +3,7 @@
  * even across a DST fall-back, since it carries the offset), labelled from that same local wall time so the hours
  * are the chosen zone's, never the browser's.
  */
-import type { Granularity } from '../api.ts'
+import type { Granularity } from '@trendlens/contract'
 import { formatDay, formatInterval, formatMoment, type Lang } from '../i18n.ts'
 import { toWallString, wallTimeToInstant } from '../time.ts'
 

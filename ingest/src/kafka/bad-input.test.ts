@@ -1,6 +1,6 @@
+import { MAX_EVENT_BYTES, MAX_HASHTAGS } from '@trendlens/contract'
 import type { Message } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { MAX_EVENT_BYTES, MAX_HASHTAGS } from '../contract.ts'
 import { kafkaClient } from './broker.ts'
 import { DLQ_HEADERS, headerText } from './dead-letter.ts'
 import { eventProducer, toMessage } from './produce.ts'

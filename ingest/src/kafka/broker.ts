@@ -118,13 +118,6 @@ export function localBroker(options: { dir: string; port: number; controllerPort
   }
 }
 
-/** Stops the local broker started by `ensureBroker()` (for a global teardown; tests normally leave it running). */
-export async function stopBroker(): Promise<void> {
-  started = undefined
-  if (process.env.KAFKA_BROKERS?.trim()) return
-  await runScript('stop', 2 * 60_000)
-}
-
 /** Polls `check` until it returns a value other than `undefined`/`false`, or throws after `timeoutMs`. */
 export async function pollUntil<T>(
   what: string,

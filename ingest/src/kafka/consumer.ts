@@ -10,6 +10,8 @@
  * boundaries, so an insert that had landed before a crash or rebalance is dropped by the engine, in the raw table
  * and in every rollup. Dropping repeated ids within a batch only removes producer-side duplicates.
  */
+
+import type { IngestStateReason } from '@trendlens/contract'
 import { StoreError } from '@trendlens/sql'
 import {
   type Admin,
@@ -20,10 +22,10 @@ import {
   type Producer,
 } from 'kafkajs'
 import { BatchWriter, type PreparedBatch, type WriterStore } from '../batch-writer.ts'
-import { validateMessage } from '../contract.ts'
 import type { Logger } from '../log.ts'
-import type { IngestMetrics, IngestStateReason } from '../metrics.ts'
+import type { IngestMetrics } from '../metrics.ts'
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF, sleep } from '../retry.ts'
+import { validateMessage } from '../validation.ts'
 import { BatchCutter, type OffsetRange, type Run, recoveryPlan } from './batching.ts'
 import {
   createKafka,

@@ -1,5 +1,5 @@
 /**
- * Crash recovery with the product itself: the ingest worker (`api/src/main.ts` with ROLE=ingest) runs in a child
+ * Crash recovery with the product itself: the ingest worker (`main.ts` with ROLE=ingest) runs in a child
  * process and is killed with SIGKILL at random points, several times, while a producer keeps producing. A last run
  * drains the topic and stops with SIGTERM. Then (the child dead, so this process may open its engine folder) every
  * event is stored exactly once, in the raw table and in every rollup.
@@ -58,7 +58,7 @@ interface Worker {
 
 /** The product's ingest worker, as an operator runs it (one process: `node` with tsx's loader, no wrapper). */
 function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { BatchWriter } from '../batch-writer.ts'
-import { validateEvent } from '../contract.ts'
+import { validateEvent } from '../validation.ts'
 import { kafkaClient, pollUntil } from './broker.ts'
 import { eventProducer, toMessage } from './produce.ts'
 import {

@@ -1,5 +1,5 @@
+import { WINDOW } from '@trendlens/fixtures'
 import { describe, expect, it } from 'vitest'
-import { WINDOW } from '../../../fixtures/src/index.ts'
 import { kafkaClient, pollUntil } from './broker.ts'
 import {
   committedTotal,

@@ -1,7 +1,7 @@
 /**
  * An at-least-once upstream producer with a crashing ingest worker: 50,000 messages of which 5,000 resend an
  * earlier id (same id, same body, a little later in the stream, so mostly in another batch than the original),
- * consumed by the product's ingest worker (`api/src/main.ts`, ROLE=ingest) in a child process that is killed with
+ * consumed by the product's ingest worker (`main.ts`, ROLE=ingest) in a child process that is killed with
  * SIGKILL mid-stream and started again. The tables then hold exactly the 45,000 distinct events, rollups included.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { WireEvent } from '@trendlens/contract'
 import { Store } from '@trendlens/sql'
 import type { Message } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { WireEvent } from '../event.ts'
 import { sleep } from '../retry.ts'
 import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import { eventProducer, toMessage } from './produce.ts'
@@ -57,7 +57,7 @@ afterAll(async () => {
 })
 
 function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,10 +6,11 @@
  * - rows the engine refuses (StoreError 'rejected'): the batch is split in halves until the refused rows are
  *   isolated; they go to the dead-letter topic as `store_rejected`, and every other row is stored once.
  */
+
+import type { WireEvent } from '@trendlens/contract'
 import { type Store, StoreError } from '@trendlens/sql'
 import { describe, expect, it } from 'vitest'
 import type { WriterStore } from '../batch-writer.ts'
-import type { WireEvent } from '../event.ts'
 import { kafkaClient, pollUntil } from './broker.ts'
 import { DLQ_HEADERS, headerText } from './dead-letter.ts'
 import {

@@ -3,15 +3,15 @@
  * reading the exactness figures from the store. Tests run against the real broker and a real (temporary) engine.
  */
 import { randomUUID } from 'node:crypto'
+import type { WireEvent } from '@trendlens/contract'
+import { generateScenario } from '@trendlens/fixtures'
 import type { QueryRow, Store } from '@trendlens/sql'
 import { openTempStore } from '@trendlens/sql/testing'
 import type { Kafka, KafkaMessage } from 'kafkajs'
 import { afterAll, beforeAll } from 'vitest'
-import { generateScenario } from '../../../fixtures/src/index.ts'
-import { validateEvent } from '../contract.ts'
-import type { WireEvent } from '../event.ts'
 import { createLogger, type Logger, silentLogger } from '../log.ts'
 import { IngestMetrics } from '../metrics.ts'
+import { validateEvent } from '../validation.ts'
 import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
 import { type BatchingSettings, type ConsumerTuning, type RunConsumerOptions, runConsumer } from './consumer.ts'
 import { eventProducer, publishChunks } from './produce.ts'
@@ -287,3 +287,13 @@ export async function readTopic(
   }
   return seen
 }
+
+export {
+  deleteTopic,
+  ensureBroker,
+  kafkaClient,
+  type LocalBroker,
+  localBroker,
+  pollUntil,
+  recreateTopic,
+} from './broker.ts'

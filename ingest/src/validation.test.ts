@@ -1,5 +1,6 @@
+import { MAX_EVENT_BYTES } from '@trendlens/contract'
 import { describe, expect, it } from 'vitest'
-import { MAX_EVENT_BYTES, normaliseHashtag, parseTimestamp, validateEvent, validateMessage } from './contract.ts'
+import { validateEvent, validateMessage } from './validation.ts'
 
 const NOW = Date.parse('2025-01-20T00:00:00Z')
 const good = {
@@ -97,25 +98,6 @@ describe('validateMessage', () => {
       expect(result.reason).toBe(reason)
       expect(result.message.length).toBeGreaterThan(0)
     }
-  })
-})
-
-describe('parseTimestamp', () => {
-  it.each([
-    ['2025-01-14T19:21:00+08:00', '2025-01-14T11:21:00.000Z'],
-    ['2025-01-14T19:21:00.123456Z', '2025-01-14T19:21:00.123Z'],
-    ['2025-03-09T01:30:00-05:00', '2025-03-09T06:30:00.000Z'],
-    ['2025-01-14T12:00:00+05:45', '2025-01-14T06:15:00.000Z'],
-    ['2025-01-14 12:00:00+05:30', '2025-01-14T06:30:00.000Z'],
-  ])('reads %s as UTC', (input, utc) => {
-    expect(new Date(parseTimestamp(input) as number).toISOString()).toBe(utc)
-  })
-})
-
-describe('normaliseHashtag', () => {
-  it('strips #, applies NFKC, lower-cases and trims', () => {
-    expect(normaliseHashtag('  ##ＴｉｋＴｏｋ  ')).toBe('tiktok')
-    expect(normaliseHashtag('小红书')).toBe('小红书')
   })
 })
 

@@ -1,6 +1,8 @@
 /**
- * Time ranges, buckets and labels in the viewer's IANA time zone. Offsets come from Intl, so DST changes and
- * half-hour or 45-minute zones (Kolkata, Kathmandu) are computed, never assumed.
+ * Time ranges, buckets and labels in the viewer's IANA time zone: the one time-zone module of the product (API,
+ * dashboard and seed generator). Offsets come from Intl, so DST changes and half-hour or 45-minute zones (Kolkata,
+ * Kathmandu, Lord Howe's 30-minute DST) are computed, never assumed. Every function takes the instant first and the
+ * zone second.
  */
 
 export const GRANULARITIES = ['minute', '15m', 'hour', 'day'] as const
@@ -26,6 +28,16 @@ export interface TimeRange {
   to: number
 }
 
+/** Whether Intl knows this IANA zone name (any letter case). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const partsFormatters = new Map<string, Intl.DateTimeFormat>()
 
 function partsFormatter(zone: string): Intl.DateTimeFormat {
@@ -47,7 +59,7 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
 }
 
 /** Wall-clock fields of an instant in a zone. */
-interface WallClock {
+export interface WallClock {
   year: number
   month: number
   day: number
@@ -57,7 +69,7 @@ interface WallClock {
 }
 
 /** The offset straight from Intl: the zone's wall clock read as if it were UTC, minus the instant. */
-function intlOffsetMs(zone: string, ms: number): number {
+function intlOffsetMs(ms: number, zone: string): number {
   const fields: Record<string, number> = {}
   for (const part of partsFormatter(zone).formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value)
@@ -78,7 +90,7 @@ const hourOffsets = new Map<string, Map<number, number>>()
 /** Bounded so a client sweeping decades of ranges cannot grow it without limit (~100 years of hours per zone). */
 const MAX_MEMO_HOURS = 1_000_000
 
-function offsetAtHour(zone: string, hour: number): number {
+function offsetAtHour(hour: number, zone: string): number {
   let memo = hourOffsets.get(zone)
   if (!memo) {
     memo = new Map()
@@ -87,22 +99,23 @@ function offsetAtHour(zone: string, hour: number): number {
   let offset = memo.get(hour)
   if (offset === undefined) {
     if (memo.size >= MAX_MEMO_HOURS) memo.clear()
-    offset = intlOffsetMs(zone, hour * HOUR_MS)
+    offset = intlOffsetMs(hour * HOUR_MS, zone)
     memo.set(hour, offset)
   }
   return offset
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (+08:00 is 28 800 000). */
-export function zoneOffsetMs(zone: string, ms: number): number {
+export function zoneOffsetMs(ms: number, zone: string): number {
   const hour = Math.floor(ms / HOUR_MS)
-  const atStart = offsetAtHour(zone, hour)
+  const atStart = offsetAtHour(hour, zone)
   // The same offset at both ends of the hour means no change inside it; otherwise ask Intl for this instant.
-  return atStart === offsetAtHour(zone, hour + 1) ? atStart : intlOffsetMs(zone, ms)
+  return atStart === offsetAtHour(hour + 1, zone) ? atStart : intlOffsetMs(ms, zone)
 }
 
-function wallClock(ms: number, zone: string): WallClock {
-  const local = new Date(Math.floor(ms / 1000) * 1000 + zoneOffsetMs(zone, ms))
+/** What the zone's clocks show at an instant (whole seconds). */
+export function wallClock(ms: number, zone: string): WallClock {
+  const local = new Date(Math.floor(ms / 1000) * 1000 + zoneOffsetMs(ms, zone))
   return {
     year: local.getUTCFullYear(),
     month: local.getUTCMonth() + 1,
@@ -117,11 +130,11 @@ function wallClock(ms: number, zone: string): WallClock {
  * The instant at which a zone's clocks show a wall time (given as if it were UTC). A wall time skipped by a DST
  * jump maps to the instant after the jump; one shown twice maps to its first occurrence.
  */
-export function wallTimeToInstant(zone: string, wallAsUtc: number): number {
-  const firstGuess = wallAsUtc - zoneOffsetMs(zone, wallAsUtc)
-  const earlier = wallAsUtc - zoneOffsetMs(zone, firstGuess - HOUR_MS * 3)
-  const later = wallAsUtc - zoneOffsetMs(zone, firstGuess + HOUR_MS * 3)
-  const candidates = [earlier, later].filter((t) => t + zoneOffsetMs(zone, t) === wallAsUtc).sort((a, b) => a - b)
+export function wallTimeToInstant(wallAsUtc: number, zone: string): number {
+  const firstGuess = wallAsUtc - zoneOffsetMs(wallAsUtc, zone)
+  const earlier = wallAsUtc - zoneOffsetMs(firstGuess - HOUR_MS * 3, zone)
+  const later = wallAsUtc - zoneOffsetMs(firstGuess + HOUR_MS * 3, zone)
+  const candidates = [earlier, later].filter((t) => t + zoneOffsetMs(t, zone) === wallAsUtc).sort((a, b) => a - b)
   if (candidates.length > 0) return candidates[0] as number
   // Inside a DST gap no instant shows this wall time: the clocks jumped over it, so take the jump's far side.
   return Math.max(earlier, later)
@@ -131,7 +144,8 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0')
 }
 
-function formatOffset(offsetMs: number): string {
+/** `+08:00`, `-04:00`, `+05:45`. */
+export function formatOffset(offsetMs: number): string {
   const sign = offsetMs < 0 ? '-' : '+'
   const minutes = Math.round(Math.abs(offsetMs) / MINUTE_MS)
   return `${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`
@@ -140,7 +154,7 @@ function formatOffset(offsetMs: number): string {
 /** Local ISO 8601 time with the zone's offset at that instant: `2025-01-14T03:00:00+08:00`. */
 export function localIso(ms: number, zone: string): string {
   const wall = wallClock(ms, zone)
-  const offset = zoneOffsetMs(zone, ms)
+  const offset = zoneOffsetMs(ms, zone)
   const millis = ((ms % 1000) + 1000) % 1000
   const fraction = millis === 0 ? '' : `.${pad(millis, 3)}`
   return (
@@ -170,12 +184,12 @@ export function bucketStart(ms: number, granularity: Granularity, zone: string):
       // Every zone in use has an offset that is a whole number of quarter hours, so local and UTC quarters agree.
       return Math.floor(ms / QUARTER_MS) * QUARTER_MS
     case 'hour': {
-      const offset = zoneOffsetMs(zone, ms)
+      const offset = zoneOffsetMs(ms, zone)
       return Math.floor((ms + offset) / HOUR_MS) * HOUR_MS - offset
     }
     case 'day': {
       const wall = wallClock(ms, zone)
-      return wallTimeToInstant(zone, Date.UTC(wall.year, wall.month - 1, wall.day))
+      return wallTimeToInstant(Date.UTC(wall.year, wall.month - 1, wall.day), zone)
     }
   }
 }
@@ -228,6 +242,7 @@ export function chooseGranularity(range: TimeRange): Granularity {
   return 'day'
 }
 
+/** `-90m`, `-24h`, `-7d`, `-2w`: the one pattern of a bound relative to now. */
 const RELATIVE = /^-(\d{1,6})(m|h|d|w)$/
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i
@@ -235,6 +250,11 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\
 /** What a `from`/`to` value may look like; the message is shown to clients verbatim. */
 export const INSTANT_FORMAT_HINT =
   'expected ISO 8601 (2025-01-14, 2025-01-14T03:00, 2025-01-14T03:00:00+08:00) or relative to now (-24h, -7d, -90m, now)'
+
+/** `now` or a bound relative to it: it moves with the clock. */
+export function isRelativeInstant(text: string): boolean {
+  return text === 'now' || RELATIVE.test(text)
+}
 
 export function isInstantText(text: string): boolean {
   return text === 'now' || RELATIVE.test(text) || DATE_ONLY.test(text) || DATE_TIME.test(text)
@@ -256,13 +276,13 @@ export function parseInstant(text: string, zone: string, now: number): number | 
     const days = unit === 'w' ? amount * 7 : amount
     const wall = wallClock(now, zone)
     const wallNow = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second)
-    return wallTimeToInstant(zone, wallNow - days * DAY_MS) + (now % 1000)
+    return wallTimeToInstant(wallNow - days * DAY_MS, zone) + (now % 1000)
   }
   const dateOnly = DATE_ONLY.exec(text)
   if (dateOnly) {
     const [year, month, day] = [dateOnly[1], dateOnly[2], dateOnly[3]].map(Number) as [number, number, number]
     const wall = validWall(year, month, day, 0, 0, 0, 0)
-    return wall === null ? null : wallTimeToInstant(zone, wall)
+    return wall === null ? null : wallTimeToInstant(wall, zone)
   }
   const dateTime = DATE_TIME.exec(text)
   if (!dateTime) return null
@@ -278,7 +298,7 @@ export function parseInstant(text: string, zone: string, now: number): number | 
   const wall = validWall(year, month, day, hour, minute, second, millis)
   if (wall === null) return null
   const offset = dateTime[8]
-  if (offset === undefined) return wallTimeToInstant(zone, wall)
+  if (offset === undefined) return wallTimeToInstant(wall, zone)
   if (offset.toUpperCase() === 'Z') return wall
   const digits = offset.replace(':', '')
   const offsetHours = Number(digits.slice(1, 3))

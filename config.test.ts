@@ -1,5 +1,6 @@
+import { DEFAULT_PORT } from '@trendlens/api'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEFAULT_PORT, DEFAULT_SEED_SCALE, loadConfig } from './config.ts'
+import { ConfigError, DEFAULT_SEED_SCALE, loadConfig } from './config.ts'
 
 describe('loadConfig', () => {
   it('runs the embedded product with no settings at all', () => {

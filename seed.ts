@@ -1,0 +1,95 @@
+/**
+ * The seed story as the product's data source without Kafka: the story week replayed into the store (generated at
+ * a scale, or the checked-in sample), then synthetic events at the current time so the live view moves.
+ */
+import type { StoryInfo } from '@trendlens/contract'
+import {
+  generateScenario,
+  liveEvents,
+  readSample,
+  SAMPLE_SCALE,
+  STORY_ANNOTATION_ROWS,
+  STORY_INFO,
+} from '@trendlens/fixtures'
+import { BatchWriter, type IngestMetrics, type Logger, runReplay, sleep } from '@trendlens/ingest'
+import type { Store } from '@trendlens/sql'
+import type { Config } from './config.ts'
+
+/** What the API is told of the story, and the annotations written at first start. */
+export const SEED_STORY: { info: StoryInfo; annotations: typeof STORY_ANNOTATION_ROWS } = {
+  info: STORY_INFO,
+  annotations: STORY_ANNOTATION_ROWS,
+}
+
+/** Events of the seed story per unit of scale (measured: scale 0.001 gives ~246k), for the load's progress. */
+const SCENARIO_EVENTS_PER_SCALE = 246_000_000
+
+/** The sample is replayed in fixed-size chunks so its batch boundaries are the same on every run. */
+const SAMPLE_CHUNK = 1000
+
+/** Replays the story (resuming where a previous run stopped) while the live feed runs; ends when both do. */
+export async function replaySeedStory(
+  config: Config,
+  store: Store,
+  metrics: IngestMetrics,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const writer = new BatchWriter(store)
+  const fromSample = config.seed.source === 'sample'
+  const scale = fromSample ? SAMPLE_SCALE : config.seed.scale
+  const live = config.seed.liveRate > 0 ? runLiveFeed(config.seed.liveRate, writer, metrics, log, signal) : undefined
+  const started = performance.now()
+  const result = await runReplay({
+    source: fromSample ? 'sample' : `seed:scale=${scale}:seed=1`,
+    chunks: () => (fromSample ? chunked(readSample(), SAMPLE_CHUNK) : generateScenario({ scale, seed: 1 })),
+    writer,
+    metrics,
+    batchRows: config.ingest.batchRows,
+    signal,
+    log: (message, fields) => log.info(message, fields),
+    expectedRows: fromSample ? undefined : Math.round(scale * SCENARIO_EVENTS_PER_SCALE),
+  })
+  const seconds = (performance.now() - started) / 1000
+  log.info('seed story loaded', {
+    scale,
+    stored: result.stored,
+    rejected: result.rejected,
+    resumedFromChunk: result.resumedFrom,
+    seconds: Number(seconds.toFixed(1)),
+    rowsPerSecond: Math.round(result.stored / Math.max(seconds, 0.001)),
+  })
+  await live
+}
+
+/**
+ * The live feed is stored every few seconds rather than every second: each insert writes a part to the raw table and
+ * every rollup and wakes their merges, which is most of what an idle product spends; the live view still moves.
+ */
+const LIVE_INSERT_SECONDS = 5
+
+/** Synthetic events at the current time, one chunk a second, stored every LIVE_INSERT_SECONDS. */
+async function runLiveFeed(
+  ratePerSecond: number,
+  writer: BatchWriter,
+  metrics: IngestMetrics,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const startMs = Math.floor(Date.now() / 1000) * 1000
+  await runReplay({
+    source: `live:${startMs.toString(36)}`,
+    chunks: () => liveEvents({ startMs, ratePerSecond, seed: startMs % 2 ** 31 }),
+    writer,
+    metrics,
+    batchRows: Math.max(1, Math.round(ratePerSecond * LIVE_INSERT_SECONDS)),
+    signal,
+    pace: (offset, paceSignal) => sleep(Math.max(0, startMs + (offset + 1) * 1000 - Date.now()), paceSignal),
+    progressEveryMs: 0,
+    log: (message, fields) => log.info(message, fields),
+  })
+}
+
+function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
+}

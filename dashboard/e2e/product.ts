@@ -9,16 +9,15 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SEED_STORY } from '@trendlens/contract'
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('..', import.meta.url))
 export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url))
 const DIST_INDEX = join(DASHBOARD_DIR, 'dist', 'index.html')
 const SAMPLE_FILE = join(ROOT_DIR, 'fixtures', 'sample', 'events.jsonl')
 
-/** The story tag the readiness probe watches (fixtures/src/story.ts STORY.tag). */
-const STORY_TAG = 'tiktokrefugee'
-const STORY_FROM = '2025-01-10T00:00:00+08:00'
-const STORY_TO = '2025-01-21T00:00:00+08:00'
+/** The story the readiness probe watches. */
+const { tag: STORY_TAG, from: STORY_FROM, to: STORY_TO } = SEED_STORY
 
 const BUILD_TIMEOUT_MS = 120_000
 const READY_TIMEOUT_MS = 90_000
@@ -55,7 +54,10 @@ export function dashboardNeedsBuild(): boolean {
   } catch {
     return true
   }
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD_DIR, p))
+  const sources = [
+    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD_DIR, p)),
+    join(ROOT_DIR, 'api', 'contract', 'src'),
+  ]
   return sources.some((path) => {
     try {
       return newestMtime(path) > built
@@ -162,6 +164,8 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
     cwd: ROOT_DIR,
     env: {
       ...process.env,
+      // The product under test replays the sample, even in a shell that points the Kafka tests at a broker.
+      KAFKA_BROKERS: '',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -46,6 +46,7 @@ export const apiSettings = z
       .string()
       .optional()
       .transform((value, ctx) => {
+        if (value === undefined) return undefined
         const hosts = parseAllowedHosts(value)
         if (hosts === undefined) {
           ctx.addIssue({
@@ -85,9 +86,8 @@ export const apiSettings = z
 
 export type ApiSettings = z.output<typeof apiSettings>
 
-/** ALLOWED_HOSTS as a list of lower-case names (`*`, `.domain`, `[::1]`); unset stays unset; undefined when invalid. */
-function parseAllowedHosts(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined
+/** ALLOWED_HOSTS as a list of lower-case names (`*`, `.domain`, `[::1]`); undefined when it is not one. */
+function parseAllowedHosts(value: string): string[] | undefined {
   const entries = value
     .split(',')
     .map((entry) => entry.trim().toLowerCase())

@@ -1,5 +1,5 @@
 /** HTTP glue for the contract's request schemas: query strings in, validated parameters or a 400 naming one out. */
-import { type CsvOptions, csvOptions, MAX_TAGS } from '@trendlens/contract'
+import { type CsvOptions, csvOptions, type EventsExportParams, type GrowthParams, MAX_TAGS } from '@trendlens/contract'
 import type { z } from 'zod'
 import { invalidParameter } from './errors.ts'
 
@@ -38,7 +38,7 @@ function unknownParameter(key: string): never {
 }
 
 /** Both tag parameters combined, normalised, deduplicated, at most MAX_TAGS. */
-export function combinedTags(query: { tags?: string[] | undefined; tag?: string[] | undefined }): string[] {
+export function combinedTags(query: Pick<GrowthParams | EventsExportParams, 'tags' | 'tag'>): string[] {
   const tags = [...(query.tags ?? [])]
   for (const tag of query.tag ?? []) if (!tags.includes(tag)) tags.push(tag)
   if (tags.length > MAX_TAGS) throw invalidParameter('tags', `tags: at most ${MAX_TAGS} tags, got ${tags.length}`)

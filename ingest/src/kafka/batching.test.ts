@@ -12,22 +12,27 @@ describe('recoveryPlan', () => {
   it('keeps the recorded batches from the committed offset on, oldest first', () => {
     const { plan, straddling } = recoveryPlan([entry(200, 299), entry(100, 199), entry(300, 350)], 100)
     expect(plan).toEqual([
-      { firstOffset: 100, lastOffset: 199 },
-      { firstOffset: 200, lastOffset: 299 },
-      { firstOffset: 300, lastOffset: 350 },
+      { firstOffset: 100, lastOffset: 199, dropped: [] },
+      { firstOffset: 200, lastOffset: 299, dropped: [] },
+      { firstOffset: 300, lastOffset: 350, dropped: [] },
     ])
     expect(straddling).toEqual([])
   })
 
   it('re-forms the outermost of nested batches (a refused batch and its halves) and repeated records once', () => {
     const entries = [entry(100, 199), entry(100, 149), entry(150, 199), entry(150, 174), entry(100, 199)]
-    expect(recoveryPlan(entries, 100).plan).toEqual([{ firstOffset: 100, lastOffset: 199 }])
+    expect(recoveryPlan(entries, 100).plan).toEqual([{ firstOffset: 100, lastOffset: 199, dropped: [] }])
   })
 
   it('reports a batch that starts before the committed offset instead of re-forming it', () => {
     const { plan, straddling } = recoveryPlan([entry(50, 149), entry(150, 199)], 100)
-    expect(plan).toEqual([{ firstOffset: 150, lastOffset: 199 }])
+    expect(plan).toEqual([{ firstOffset: 150, lastOffset: 199, dropped: [] }])
     expect(straddling).toEqual([entry(50, 149)])
+  })
+
+  it('carries the offsets a recorded batch left out as resends, so its replay leaves out the same ones', () => {
+    const recorded: LedgerEntry = { ...entry(100, 199), dropped: [120, 150] }
+    expect(recoveryPlan([recorded], 100).plan).toEqual([{ firstOffset: 100, lastOffset: 199, dropped: [120, 150] }])
   })
 })
 

@@ -4,11 +4,9 @@
  * drains the topic and stops with SIGTERM. Then (the child dead, so this process may open its engine folder) every
  * event is stored exactly once, in the raw table and in every rollup.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Store } from '@trendlens/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sleep } from '../retry.ts'
@@ -19,12 +17,12 @@ import {
   committedTotal,
   expectExact,
   expectedTagMentions,
+  ProductProcesses,
   scenarioEvents,
   totals,
   uniqueName,
 } from './test-support.ts'
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const PARTITIONS = 4
 /** About 98k events, produced at ~3k/s until the kills are over, then all at once. */
 const SCALE = 0.0004
@@ -37,7 +35,7 @@ const MAX_KILL_DELAY_MS = 1_500
 let brokers: string[]
 let dataDir: string
 const topics: string[] = []
-const children = new Set<ChildProcess>()
+const workers = new ProductProcesses()
 
 beforeAll(async () => {
   ;({ brokers } = await ensureBroker())
@@ -45,39 +43,12 @@ beforeAll(async () => {
 }, 600_000)
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL')
+  workers.killAll()
   rmSync(dataDir, { recursive: true, force: true })
   for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
 })
 
-interface Worker {
-  child: ChildProcess
-  exited: Promise<number | null>
-  output: () => string
-}
-
 /** The product's ingest worker, as an operator runs it (one process: `node` with tsx's loader, no wrapper). */
-function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.add(child)
-  let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000)
-  }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      children.delete(child)
-      resolve(code)
-    })
-  })
-  return { child, exited, output: () => output }
-}
 
 describe('Kafka ingest worker killed with SIGKILL', () => {
   it('stores every event exactly once after repeated kills during a stream', async () => {
@@ -118,7 +89,7 @@ describe('Kafka ingest worker killed with SIGKILL', () => {
     const killedAt: number[] = []
     for (let kill = 0; kill < KILLS; kill++) {
       const before = await committedTotal(kafka, groupId, topic)
-      const worker = startWorker(env)
+      const worker = workers.start(env)
       await pollUntil(
         `worker ${kill + 1} to commit progress`,
         async () => {
@@ -139,7 +110,7 @@ describe('Kafka ingest worker killed with SIGKILL', () => {
     // Every kill came while events were still arriving: the stream was not yet fully committed.
     expect(killedAt.every((committed) => committed < events.length)).toBe(true)
 
-    const last = startWorker(env)
+    const last = workers.start(env)
     await pollUntil(
       'the last worker to commit every offset',
       async () => {

@@ -4,11 +4,9 @@
  * consumed by the product's ingest worker (`main.ts`, ROLE=ingest) in a child process that is killed with
  * SIGKILL mid-stream and started again. The tables then hold exactly the 45,000 distinct events, rollups included.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { WireEvent } from '@trendlens/contract'
 import { Store } from '@trendlens/sql'
 import type { Message } from 'kafkajs'
@@ -21,12 +19,12 @@ import {
   committedTotal,
   expectExact,
   expectedTagMentions,
+  ProductProcesses,
   scenarioEvents,
   totals,
   uniqueName,
 } from './test-support.ts'
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const PARTITIONS = 4
 const DISTINCT = 45_000
 const RESENDS = 5_000
@@ -42,7 +40,7 @@ const PRODUCE_SLICE_MS = 100
 let brokers: string[]
 let dataDir: string
 const topics: string[] = []
-const children = new Set<ChildProcess>()
+const workers = new ProductProcesses()
 
 beforeAll(async () => {
   ;({ brokers } = await ensureBroker())
@@ -50,33 +48,11 @@ beforeAll(async () => {
 }, 600_000)
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL')
+  workers.killAll()
   if (!process.env.KEEP_RESEND_DATA) rmSync(dataDir, { recursive: true, force: true })
   else console.log(`engine folder kept: ${dataDir}`)
   for (const topic of topics) await deleteTopic(brokers, topic).catch(() => {})
 })
-
-function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.add(child)
-  let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000)
-  }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      children.delete(child)
-      resolve(code)
-    })
-  })
-  return { child, exited, output: () => output }
-}
 
 const tsOf = (event: WireEvent) => (typeof event.ts === 'number' ? event.ts : Date.parse(event.ts))
 
@@ -146,7 +122,7 @@ describe('at-least-once producer and a worker killed with SIGKILL', () => {
     // Two workers killed mid-stream, once they have visibly made progress.
     for (let kill = 0; kill < 2; kill++) {
       const before = await committedTotal(kafka, groupId, topic)
-      const worker = startWorker(env)
+      const worker = workers.start(env)
       await pollUntil(
         `worker ${kill + 1} to commit progress`,
         async () => {
@@ -163,7 +139,7 @@ describe('at-least-once producer and a worker killed with SIGKILL', () => {
     await producer.disconnect()
     expect(await committedTotal(kafka, groupId, topic)).toBeLessThan(messages.length)
 
-    const last = startWorker(env)
+    const last = workers.start(env)
     await pollUntil(
       'the last worker to commit every offset',
       async () => {

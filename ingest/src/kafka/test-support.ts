@@ -2,7 +2,9 @@
  * Helpers shared by the Kafka ingest tests: unique names, producing fixtures, running an in-process consumer and
  * reading the exactness figures from the store. Tests run against the real broker and a real (temporary) engine.
  */
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import type { WireEvent } from '@trendlens/contract'
 import { generateScenario } from '@trendlens/fixtures'
 import type { QueryRow, Store } from '@trendlens/sql'
@@ -297,3 +299,44 @@ export {
   pollUntil,
   recreateTopic,
 } from './broker.ts'
+
+/** The product's entry point (`main.ts`) in a child process, with its last output kept for failure messages. */
+/** The repository root, where the product's entry point stands. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+
+export interface ProductProcess {
+  child: ChildProcess
+  exited: Promise<number | null>
+  output: () => string
+}
+
+/** Starts and tracks product processes, so a test file can kill whatever is still running when it ends. */
+export class ProductProcesses {
+  private readonly running = new Set<ChildProcess>()
+
+  start(env: Record<string, string>): ProductProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.running.add(child)
+    let output = ''
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000)
+    }
+    child.stdout?.on('data', keep)
+    child.stderr?.on('data', keep)
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => {
+        this.running.delete(child)
+        resolve(code)
+      })
+    })
+    return { child, exited, output: () => output }
+  }
+
+  killAll(): void {
+    for (const child of this.running) child.kill('SIGKILL')
+  }
+}

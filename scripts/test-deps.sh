@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond npm packages: Debian's Chromium for the browser tests and the
+# Installs what the test suite needs beyond npm packages: Debian's Chromium and kcat, and the
 # Apache Kafka broker's jars (from Maven Central) for the ingest tests. Safe to run again; it skips what is there.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian package names of the programs the tests call: Chromium for the browser tests, kcat as the Kafka client
+# nobody on the project wrote (fault tests), Noto CJK so the Chinese screenshots render.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-cjk)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test-deps: installing Chromium from Debian's packages"
+    echo "test-deps: installing ${missing[*]} from Debian's packages"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test-deps: the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2
+    echo "test-deps: the tests need ${missing[*]} (Debian: apt-get install ${missing[*]})" >&2
     exit 1
   fi
 fi

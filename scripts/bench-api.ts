@@ -90,7 +90,7 @@ const ENDPOINTS: [name: string, path: string][] = [
     'province split hourly (4 days)',
     '/api/regions/split?from=2025-01-13&to=2025-01-17&granularity=hour&level=province&metric=events',
   ],
-  ['heatmap US (11 days)', '/api/regions/heatmap?from=2025-01-10&to=2025-01-21&region=US'],
+  ['heatmap US (11 days)', '/api/regions/heatmap?from=2025-01-10&to=2025-01-21&focus=US'],
   ['annotations', '/api/annotations?from=2025-01-10&to=2025-01-21'],
   ['meta', '/api/meta'],
 ]

@@ -396,26 +396,34 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
     }
   })
 
-  it('heatmap: hour of day by day, a region’s value and share', async () => {
+  it.each([
+    { focus: ['US'], regions: [] },
+    { focus: ['US'], regions: ['US', 'CN-SH'] },
+    { focus: ['CN-SH'], regions: ['CN'] },
+    { focus: [], regions: ['CN'] },
+  ])('heatmap: hour of day by day, the focus regions’ value and share within the filter %j', async (filters) => {
+    const query = `${filters.regions.length > 0 ? `&region=${filters.regions.join(',')}` : ''}${
+      filters.focus.length > 0 ? `&focus=${filters.focus.join(',')}` : ''
+    }`
     for (const metric of ['users', 'events'] as const) {
       const { status, body } = await getJson<HeatmapReport>(
         app,
-        `/api/regions/heatmap?${base}&region=US&metric=${metric}`,
+        `/api/regions/heatmap?${base}${query}&metric=${metric}`,
       )
       expect(status).toBe(200)
+      expect(body.regions).toEqual(filters.regions)
+      expect(body.focus).toEqual(filters.focus)
       expect(body.days).toEqual(['2025-01-13', '2025-01-14'])
       expect(body.cells.length).toBe(48)
-      const inside = events.filter((e) => inRange(e, range.from, range.to))
-      const cellOf = (e: StoredEvent) => {
-        const label = bucketLabel(e.ts, zone, 'hour')
-        return `${label.slice(0, 10)} ${Number(label.slice(11, 13))}`
-      }
+      const inside = events.filter((e) => inRange(e, range.from, range.to) && matchesRegion(e, filters.regions))
       const measure = metric === 'users' ? distinctUsersBy : countBy
+      const cellOf = (e: StoredEvent) => heatmapCell(e, zone)
       const values = measure(
-        inside.filter((e) => matchesRegion(e, ['US'])),
+        inside.filter((e) => matchesRegion(e, filters.focus)),
         cellOf,
       )
       const totals = measure(inside, cellOf)
+      expect(Math.max(...body.cells.map((cell) => cell.value))).toBeGreaterThan(0)
       for (const cell of body.cells) {
         const key = `${cell.day} ${cell.hour}`
         expect(cell.value, key).toBe(values.get(key) ?? 0)
@@ -425,6 +433,12 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
     }
   })
 })
+
+/** The heatmap cell (local day and hour) an event falls in. */
+function heatmapCell(e: StoredEvent, zone: string): string {
+  const label = bucketLabel(e.ts, zone, 'hour')
+  return `${label.slice(0, 10)} ${Number(label.slice(11, 13))}`
+}
 
 describe('across New York’s DST changes', () => {
   const zone = 'America/New_York'
@@ -503,25 +517,35 @@ describe('across New York’s DST changes', () => {
   })
 
   it('heatmap: the fall-back day’s two 01:00 hours are one cell; the spring day has no 02:00', async () => {
-    const fall = await getJson<HeatmapReport>(
-      app,
-      `/api/regions/heatmap?from=2025-11-01&to=2025-11-03&tz=${zone}&region=US`,
-    )
-    expect(fall.status).toBe(200)
-    expect(fall.body.cells.length).toBe(48)
     const range = { from: Date.parse('2025-11-01T00:00:00-04:00'), to: Date.parse('2025-11-03T00:00:00-05:00') }
     const inside = events.filter((e) => inRange(e, range.from, range.to))
-    const cellOf = (e: StoredEvent) => {
-      const label = bucketLabel(e.ts, zone, 'hour')
-      return `${label.slice(0, 10)} ${Number(label.slice(11, 13))}`
+    for (const filters of [
+      { regions: [], focus: ['US'] },
+      { regions: ['US-NY'], focus: [] },
+      { regions: ['CN'], focus: ['US'] },
+    ]) {
+      const fall = await getJson<HeatmapReport>(
+        app,
+        `/api/regions/heatmap?from=2025-11-01&to=2025-11-03&tz=${zone}` +
+          `${filters.regions.length > 0 ? `&region=${filters.regions.join(',')}` : ''}` +
+          `${filters.focus.length > 0 ? `&focus=${filters.focus.join(',')}` : ''}`,
+      )
+      expect(fall.status).toBe(200)
+      expect(fall.body.cells.length).toBe(48)
+      const filtered = inside.filter((e) => matchesRegion(e, filters.regions))
+      const cellOf = (e: StoredEvent) => heatmapCell(e, zone)
+      const users = distinctUsersBy(
+        filtered.filter((e) => matchesRegion(e, filters.focus)),
+        cellOf,
+      )
+      const totals = distinctUsersBy(filtered, cellOf)
+      const oneAm = fall.body.cells.find((c) => c.day === '2025-11-02' && c.hour === 1)
+      expect(oneAm?.value).toBe(users.get('2025-11-02 1') ?? 0)
+      for (const cell of fall.body.cells) {
+        expect(cell.value).toBe(users.get(`${cell.day} ${cell.hour}`) ?? 0)
+        expect(cell.total).toBe(totals.get(`${cell.day} ${cell.hour}`) ?? 0)
+      }
     }
-    const users = distinctUsersBy(
-      inside.filter((e) => matchesRegion(e, ['US'])),
-      cellOf,
-    )
-    const oneAm = fall.body.cells.find((c) => c.day === '2025-11-02' && c.hour === 1)
-    expect(oneAm?.value).toBe(users.get('2025-11-02 1'))
-    for (const cell of fall.body.cells) expect(cell.value).toBe(users.get(`${cell.day} ${cell.hour}`) ?? 0)
     const spring = await getJson<HeatmapReport>(app, `/api/regions/heatmap?from=2025-03-09&to=2025-03-10&tz=${zone}`)
     expect(spring.body.cells.map((c) => c.hour)).toEqual([0, 1, ...Array.from({ length: 21 }, (_, i) => i + 3)])
   })
@@ -622,6 +646,7 @@ describe('parameters', () => {
     [`/api/regions/split?type=${encodeURIComponent("view' OR '1'='1")}`, 'type'],
     ['/api/regions/heatmap?from=2024-01-01&to=2025-01-01', 'from'],
     ['/api/regions/heatmap?region=ZZ', 'region'],
+    ['/api/regions/heatmap?focus=ZZ', 'focus'],
     ['/api/live?from=-1h', 'from'],
     ['/api/live?tz=Nowhere/Land', 'tz'],
     ['/api/annotations?from=bad', 'from'],
@@ -673,7 +698,7 @@ describe('parameters', () => {
       '/api/hashtags/top': ['from', 'tz', 'region', 'by', 'limit'],
       '/api/hashtags/trending': ['to', 'tz', 'by', 'limit', 'recent', 'minMultiple', 'minRecent'],
       '/api/regions/split': ['from', 'tz', 'granularity', 'region', 'type', 'level', 'metric', 'top'],
-      '/api/regions/heatmap': ['from', 'tz', 'region', 'type', 'metric'],
+      '/api/regions/heatmap': ['from', 'tz', 'region', 'focus', 'type', 'metric'],
       '/api/annotations': ['from', 'to', 'tz'],
       '/api/export/top.csv': ['from', 'by', 'limit'],
     }

@@ -649,6 +649,15 @@ describe('dashboard against the real product', () => {
     }
     const plain = await open('/?range=surge')
     const unfiltered = await figures(plain.page)
+    const claims = (filter: string) =>
+      Promise.all(
+        panels.map(async (panel) =>
+          ((await plain.page.locator(`[data-testid=filters-${panel}]`).getAttribute('data-honours')) ?? '')
+            .split(',')
+            .includes(filter),
+        ),
+      )
+    expect(await claims('region')).toEqual(panels.map(() => true))
     await plain.context.close()
     for (const [filter, query] of [
       ['region', 'region=US'],

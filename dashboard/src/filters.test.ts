@@ -9,10 +9,7 @@ describe('which filters a panel applies', () => {
       applied: ['region'],
       ignored: [{ filter: 'type', reason: 'ignoresTypeGrowth' }],
     })
-    expect(filterStatus('heatmap', both)).toEqual({
-      applied: ['type'],
-      ignored: [{ filter: 'region', reason: 'ignoresRegionHeatmap' }],
-    })
+    expect(filterStatus('heatmap', both)).toEqual({ applied: ['region', 'type'], ignored: [] })
     expect(filterStatus('kpis', { regions: [], types: [] })).toEqual({ applied: [], ignored: [] })
   })
 })

@@ -13,7 +13,7 @@ export const PANEL_FILTERS: Record<PanelId, Record<FilterId, true | MessageKey>>
   kpis: { region: true, type: 'ignoresTypeKpis' },
   growth: { region: true, type: 'ignoresTypeGrowth' },
   split: { region: true, type: true },
-  heatmap: { region: 'ignoresRegionHeatmap', type: true },
+  heatmap: { region: true, type: true },
   tags: { region: true, type: 'ignoresTypeTags' },
 }
 

@@ -182,8 +182,6 @@ const en = {
   ignoresTypeKpis: 'Not filtered by event type: views, discussions and users are each defined by their own types.',
   ignoresTypeGrowth: 'Not filtered by event type: growth counts views, and posts + comments, by definition.',
   ignoresTypeTags: 'Not filtered by event type: tags are ranked by views or by discussions, as chosen above.',
-  ignoresRegionHeatmap:
-    'Not filtered by region: this map shows the region picked here as a share of every region’s activity.',
   rawExport: 'Raw events',
   rawExportOpen: 'Export CSV…',
   rawExportOnlyTags: 'only {tags}',
@@ -369,7 +367,6 @@ const zh: Record<MessageKey, string> = {
   ignoresTypeKpis: '未按事件类型筛选：浏览量、讨论量和用户数各由自己的事件类型定义。',
   ignoresTypeGrowth: '未按事件类型筛选：增长曲线按定义统计浏览，以及笔记与评论。',
   ignoresTypeTags: '未按事件类型筛选：话题按上方所选的浏览量或讨论量排名。',
-  ignoresRegionHeatmap: '未按地区筛选：此图显示这里选择的地区在全部地区活动中的占比。',
   rawExport: '原始事件',
   rawExportOpen: '导出 CSV…',
   rawExportOnlyTags: '仅 {tags}',

@@ -127,7 +127,8 @@ describe('API parameters', () => {
     expect(q.top).not.toHaveProperty('type')
     expect(q.top).not.toHaveProperty('granularity')
     expect(q.split.type).toEqual(['view'])
-    expect(q.heatmap.region).toBe('US')
+    expect(q.heatmap.region).toEqual(['US'])
+    expect(q.heatmap.focus).toEqual([state.heatRegion])
     expect(Object.keys(q.annotations).sort()).toEqual(['from', 'to', 'tz'])
   })
 

@@ -341,7 +341,7 @@ export function queries(state: ViewState, defaults: Defaults): Queries {
       metric: state.splitMetric,
       top: state.level === 'country' ? SPLIT_TOP_COUNTRIES : SPLIT_TOP_PROVINCES,
     },
-    heatmap: { ...base, type, region: state.heatRegion, metric: state.splitMetric },
+    heatmap: { ...base, type, region, focus: [state.heatRegion], metric: state.splitMetric },
     annotations: base,
     events: { ...base, region, type },
   }

@@ -143,7 +143,7 @@ export interface QueryCatalogue {
       new_users: number
     }
   }
-  /** Hour-of-day by local day in a time zone: the chosen regions' events and active users, and every region's, from the 15-minute rollup. Grouping on the local (day, hour) merges the two 01:00 hours of a DST fall-back day. (`api/api_region_heatmap.sql`) */
+  /** Hour-of-day by local day in a time zone, from the 15-minute rollup: events and active users of the focus regions within the region filter, and the totals of the filter (all regions when it is empty). Grouping on the local (day, hour) merges the two 01:00 hours of a DST fall-back day. (`api/api_region_heatmap.sql`) */
   api_region_heatmap: {
     params: {
       /** epoch ms, whole hours in tz */
@@ -151,8 +151,10 @@ export interface QueryCatalogue {
       /** epoch ms, whole hours in tz */
       to: number
       tz: string
-      /** empty: all */
+      /** the filter; empty: all */
       regions: readonly string[]
+      /** the regions whose part is the value; empty: the whole filter */
+      focus: readonly string[]
       /** empty: all */
       types: readonly string[]
       metric: 'users' | 'events'

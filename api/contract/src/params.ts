@@ -214,6 +214,10 @@ export const splitQuery = z.strictObject({
 export const heatmapQuery = z.strictObject({
   ...rangeParams,
   region: regionParam,
+  focus: list('focus', MAX_REGIONS, checkRegion, 'Regions, comma-separated: CN, US, CN-SH…').optional().meta({
+    description:
+      'The regions whose part of each hour is the value (their share of the filtered total); default: all of it',
+  }),
   type: typeParam,
   metric: metricParam,
 })

@@ -137,9 +137,10 @@ export interface HeatmapCell {
   /** Start of the cell's first hour (a DST fall-back day's 01:00 cell covers two hours). */
   t: string
   ts: number
+  /** The focus regions' figure within the region filter, and the filter's (all regions' without one). */
   value: number
   total: number
-  /** The chosen regions' share of the hour's total; null when the hour is empty. */
+  /** The focus regions' share of the hour's total; null when the hour is empty. */
   share: number | null
 }
 
@@ -148,7 +149,9 @@ export interface HeatmapReport {
   tz: string
   range: RangeInfo
   metric: 'users' | 'events'
+  /** The region filter (empty: all regions) and the focus regions within it (empty: the whole filter). */
   regions: string[]
+  focus: string[]
   days: string[]
   hours: number[]
   cells: HeatmapCell[]

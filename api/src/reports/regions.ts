@@ -138,6 +138,7 @@ export async function loadHeatmap(services: Services, query: HeatmapParams, now:
     to: range.to,
     tz: zone,
     regions: query.region ?? [],
+    focus: query.focus ?? [],
     types: query.type ?? [],
     metric: query.metric,
   }
@@ -161,7 +162,8 @@ export async function loadHeatmap(services: Services, query: HeatmapParams, now:
       tz: zone,
       range: rangeInfo(range, zone),
       metric: query.metric,
-      regions: query.region ?? [],
+      regions: params.regions,
+      focus: params.focus,
       days: [...new Set(cells.map((cell) => cell.day))],
       hours: Array.from({ length: 24 }, (_, hour) => hour),
       cells,

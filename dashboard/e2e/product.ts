@@ -47,7 +47,7 @@ function newestMtime(path: string): number {
 }
 
 /** True when dist/index.html is missing or older than any source, index.html, vite config or package.json. */
-export function dashboardNeedsBuild(): boolean {
+function dashboardNeedsBuild(): boolean {
   let built: number
   try {
     built = statSync(DIST_INDEX).mtimeMs
@@ -100,7 +100,7 @@ function run(
 }
 
 /** Runs `vite build` in the dashboard when its output is missing or stale. Returns the build log, or undefined. */
-export async function buildDashboardIfStale(): Promise<string | undefined> {
+async function buildDashboardIfStale(): Promise<string | undefined> {
   if (!dashboardNeedsBuild()) return undefined
   const vite = join(DASHBOARD_DIR, 'node_modules', 'vite', 'bin', 'vite.js')
   // Vitest sets NODE_ENV=test, which would make vite bundle React's development build.
@@ -147,7 +147,7 @@ function sampleSize(): number {
     .filter((line) => line.trim() !== '').length
 }
 
-export interface ProductOptions {
+interface ProductOptions {
   apiToken?: string
   /** Generate the story week at this scale (1 = the article's size) instead of replaying the small sample. */
   scenarioScale?: number

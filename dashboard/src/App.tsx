@@ -41,7 +41,7 @@ const HEATMAP_PANEL_HEIGHT = 404
 const SLOW_REFRESH_TICKS = 5
 
 /** The dashboard's defaults from /api/meta; a bound without an offset is read in the API's default zone. */
-export function defaultsFromMeta(meta: MetaReport | undefined, languages: readonly string[]): Defaults {
+function defaultsFromMeta(meta: MetaReport | undefined, languages: readonly string[]): Defaults {
   const lang = preferredLang(languages)
   if (!meta) return { ...STATIC_DEFAULTS, lang }
   const tz = canonicalTimeZone(meta.defaultTimeZone) ?? STATIC_DEFAULTS.tz

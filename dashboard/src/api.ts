@@ -99,7 +99,7 @@ function isErrorBody(body: unknown): body is Pick<ErrorBody, 'code' | 'message'>
   return typeof record.code === 'string' && typeof record.message === 'string'
 }
 
-export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>
+type Fetcher = (input: string, init?: RequestInit) => Promise<Response>
 
 const JSON_HEADERS = { accept: 'application/json' }
 

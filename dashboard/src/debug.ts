@@ -4,7 +4,7 @@
  */
 import type { ECharts } from 'echarts/core'
 
-export interface DebugInfo {
+interface DebugInfo {
   /** `performance.now()` (ms since navigation) when the first chart finished its first render. */
   firstChartMs: number | undefined
   chartsDrawn: number

@@ -17,7 +17,7 @@ export const PANEL_FILTERS: Record<PanelId, Record<FilterId, true | MessageKey>>
   tags: { region: true, type: 'ignoresTypeTags' },
 }
 
-export interface FilterStatus {
+interface FilterStatus {
   /** Filters in use that this panel applies. */
   applied: FilterId[]
   /** Filters in use that it does not apply, each with its reason. */

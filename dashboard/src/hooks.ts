@@ -126,7 +126,7 @@ export function useTheme(): { choice: ThemeChoice; resolved: ResolvedTheme; setC
   return { choice, resolved, setChoice }
 }
 
-export interface LiveState {
+interface LiveState {
   status: 'off' | 'connecting' | 'open' | 'error'
   tick: LiveTick | undefined
   /** Increments on every tick: a refresh token for the queries. */

@@ -2,6 +2,7 @@
  * Messages in English and Simplified Chinese, and every number and date format the dashboard shows. Dates are always
  * formatted with an explicit IANA zone (the viewer's choice), never the browser's.
  */
+import { STORY_NOTES } from '@trendlens/contract'
 import { parseDay } from './time.ts'
 
 export type Lang = 'en' | 'zh-CN'
@@ -493,23 +494,17 @@ export function formatPoints(current: number | null, previous: number | null, la
   return text.replace('-', '−')
 }
 
-/** The story's own annotations in both languages; anyone else's note is shown as it was written. */
-const STORY_NOTES: Record<string, Record<Lang, string>> = {
-  S5: {
-    en: 'RedNote climbs to #2, then #1 free app in the US App Store',
-    'zh-CN': '小红书冲上美国 App Store 免费榜第二，随后登顶',
-  },
-  S6: { en: 'US TikTok ban deadline', 'zh-CN': 'TikTok 美国禁令生效期限' },
-}
+/** The story's own annotations in both languages, looked up by any note's id; anyone else's note is shown as written. */
+const STORY_NOTE_TITLES: Readonly<Record<string, Record<Lang, string>>> = STORY_NOTES
 
 /** An annotation's title in the viewer's language when the product knows it in both. */
 export function annotationTitle(annotation: { id: string; title: string }, lang: Lang): string {
-  return STORY_NOTES[annotation.id]?.[lang] ?? annotation.title
+  return STORY_NOTE_TITLES[annotation.id]?.[lang] ?? annotation.title
 }
 
 /** The body to show under a title: none when it only repeats a story note's title in the other language. */
 export function annotationBody(annotation: { id: string; body: string }): string {
-  const note = STORY_NOTES[annotation.id]
+  const note = STORY_NOTE_TITLES[annotation.id]
   return note && Object.values(note).includes(annotation.body) ? '' : annotation.body
 }
 
@@ -519,7 +514,7 @@ export function formatMultiple(multiple: number, lang: Lang): string {
   return `×${new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(multiple)}`
 }
 
-export type DateStyle = 'axis' | 'full' | 'time' | 'date'
+type DateStyle = 'axis' | 'full' | 'time' | 'date'
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -566,7 +561,7 @@ function formatHourMinute(ts: number, timeZone: string, lang: Lang): string {
 const longDateFormatters = new Map<string, Intl.DateTimeFormat>()
 
 /** The date of an instant with its year, in the chosen zone: `Jan 13, 2025` / `2025年1月13日`. */
-export function formatLongDate(ts: number, timeZone: string, lang: Lang): string {
+function formatLongDate(ts: number, timeZone: string, lang: Lang): string {
   const key = `${lang}|${timeZone}`
   let formatter = longDateFormatters.get(key)
   if (!formatter) {

@@ -92,7 +92,7 @@ function itxtChunk(keyword: string, text: string): Uint8Array {
 }
 
 /** Adds text chunks right after a PNG's header chunk, so the file says what it shows without being looked at. */
-export function withTextChunks(dataUrl: string, texts: Record<string, string>): string {
+function withTextChunks(dataUrl: string, texts: Record<string, string>): string {
   const binary = atob(dataUrl.slice(dataUrl.indexOf(',') + 1))
   const png = Uint8Array.from(binary, (char) => char.charCodeAt(0))
   // Signature (8) + IHDR (4 length + 4 type + 13 data + 4 CRC).

@@ -64,11 +64,11 @@ export interface Defaults {
 }
 
 /** The seed story's week in Beijing time, end exclusive. */
-export const STORY_RANGE: Range = { from: SEED_STORY.from, to: SEED_STORY.to }
+const STORY_RANGE: Range = { from: SEED_STORY.from, to: SEED_STORY.to }
 /** 14 January in Beijing: 16M views before dawn, 80M by the evening (design brief S2, S3). */
 export const SURGE_RANGE: Range = { from: '2025-01-14T00:00:00+08:00', to: '2025-01-15T00:00:00+08:00' }
 export const STORY_TAGS = [SEED_STORY.tag, 'tiktokban']
-export const STORY_TIME_ZONE = SEED_STORY.timeZone
+const STORY_TIME_ZONE = SEED_STORY.timeZone
 
 export const STATIC_DEFAULTS: Defaults = { tz: STORY_TIME_ZONE, lang: 'en', tags: STORY_TAGS, story: STORY_RANGE }
 
@@ -95,7 +95,7 @@ export function defaultState(defaults: Defaults): ViewState {
 }
 
 /** Ranges that reach the present: they open on per-bucket values, where the live movement shows. */
-export const LIVE_PRESETS: readonly Preset[] = ['1h', '24h', '7d']
+const LIVE_PRESETS: readonly Preset[] = ['1h', '24h', '7d']
 
 /**
  * The curve a range opens with: per bucket for the live presets (a cumulative total that includes the whole story
@@ -348,9 +348,9 @@ export function queries(state: ViewState, defaults: Defaults): Queries {
 }
 
 /** China, the United States and everyone else: the story's two sides ("早C晚A") and the rest. */
-export const SPLIT_TOP_COUNTRIES = 2
+const SPLIT_TOP_COUNTRIES = 2
 /** The biggest provinces (and countries) stay readable as a stack; the rest is "other". */
-export const SPLIT_TOP_PROVINCES = 6
+const SPLIT_TOP_PROVINCES = 6
 
 /** Rows in the top and trending tables. */
-export const TABLE_ROWS = 20
+const TABLE_ROWS = 20

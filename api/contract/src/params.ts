@@ -10,16 +10,16 @@ import { GRANULARITIES, INSTANT_FORMAT_HINT, isInstantText, isTimeZone, parseDur
 /** Comparing more than five tags on one chart is unreadable. */
 export const MAX_TAGS = 5
 /** A filter naming more regions than this is better expressed as "everything". */
-export const MAX_REGIONS = 50
-export const MAX_LIMIT = 100
-export const DEFAULT_LIMIT = 20
+const MAX_REGIONS = 50
+const MAX_LIMIT = 100
+const DEFAULT_LIMIT = 20
 /** Five regions plus "other" keep a stacked chart readable. */
-export const DEFAULT_TOP_REGIONS = 5
-export const MAX_TOP_REGIONS = 20
+const DEFAULT_TOP_REGIONS = 5
+const MAX_TOP_REGIONS = 20
 /** A breakout is a tag whose recent rate is at least this many times its own baseline. */
-export const DEFAULT_MIN_MULTIPLE = 2
+const DEFAULT_MIN_MULTIPLE = 2
 /** Below this many recent events a "breakout" is noise (one view against none). */
-export const DEFAULT_MIN_RECENT = 5
+const DEFAULT_MIN_RECENT = 5
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
@@ -105,7 +105,7 @@ const instant = (name: 'from' | 'to', description: string) =>
     .optional()
     .meta({ description })
 
-export const timeZoneParam = z
+const timeZoneParam = z
   .string()
   .max(64, { error: 'tz must be an IANA time zone name such as Asia/Shanghai' })
   .regex(ZONE_NAME, { error: 'tz must be an IANA time zone name such as Asia/Shanghai' })
@@ -114,7 +114,7 @@ export const timeZoneParam = z
   .meta({ description: 'IANA time zone for buckets and labels (default: the server default, Asia/Shanghai)' })
 
 /** Parameters every data endpoint takes. */
-export const rangeParams = {
+const rangeParams = {
   from: instant('from', 'Start (inclusive). ISO 8601, YYYY-MM-DD, or relative: -24h, -7d, now. Default: to - 24h'),
   to: instant('to', 'End (exclusive). Same forms as from. Default: now'),
   tz: timeZoneParam,
@@ -122,15 +122,15 @@ export const rangeParams = {
   token: z.string().optional().meta({ description: 'API token, for clients that cannot send a header' }),
 }
 
-export const granularityParam = choice('granularity', GRANULARITIES, 'Bucket size; default: chosen from the range')
+const granularityParam = choice('granularity', GRANULARITIES, 'Bucket size; default: chosen from the range')
   .optional()
   .meta({ description: 'Bucket size (minute | 15m | hour | day); default: the finest that keeps ≤200 points' })
 
-export const regionParam = list('region', MAX_REGIONS, checkRegion, 'Regions, comma-separated: CN, US, CN-SH…')
+const regionParam = list('region', MAX_REGIONS, checkRegion, 'Regions, comma-separated: CN, US, CN-SH…')
   .optional()
   .meta({ description: 'Only events from these regions (country or country-subdivision), comma-separated' })
 
-export const typeParam = list('type', EVENT_TYPES.length, checkType, 'Event types, comma-separated')
+const typeParam = list('type', EVENT_TYPES.length, checkType, 'Event types, comma-separated')
   .optional()
   .meta({ description: `Only these event types, comma-separated (${EVENT_TYPES.join(', ')})` })
 
@@ -247,7 +247,7 @@ export const csvOptions = z.strictObject({
 
 /** An annotation's title is a chart label; its body a short note. */
 export const MAX_ANNOTATION_TITLE_LENGTH = 200
-export const MAX_ANNOTATION_BODY_LENGTH = 4000
+const MAX_ANNOTATION_BODY_LENGTH = 4000
 
 /** C0 and C1 control characters and DEL: NUL, CR/LF (header and log injection), terminal escapes. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
@@ -291,7 +291,7 @@ export const annotationBody = z.strictObject({
  * What a client may put in a query string for a schema: the parameter names of the schema, enumerated values as
  * they are, free text also as a number or a list (lists are sent comma-joined; `tag` is repeated).
  */
-export type ClientQuery<Schema extends z.ZodType> = {
+type ClientQuery<Schema extends z.ZodType> = {
   [K in keyof z.input<Schema>]?: ClientValue<NonNullable<z.input<Schema>[K]>>
 }
 type ClientValue<V> = V extends string ? (string extends V ? string | number | readonly string[] : V) : V | string

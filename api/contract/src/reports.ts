@@ -50,7 +50,7 @@ export interface Milestone {
   minuteTs?: number
 }
 
-export interface GrowthSeries {
+interface GrowthSeries {
   tag: string
   points: GrowthPoint[]
   milestones: Milestone[]
@@ -64,7 +64,7 @@ export interface GrowthReport {
   series: GrowthSeries[]
 }
 
-export interface TopTagRow {
+interface TopTagRow {
   tag: string
   views: number
   discussions: number
@@ -78,7 +78,7 @@ export interface TopTagsReport {
   rows: TopTagRow[]
 }
 
-export interface TrendingRow {
+interface TrendingRow {
   tag: string
   /** Events of the chosen metric per hour in the recent window, and in the baseline before it. */
   recentRate: number

@@ -11,7 +11,7 @@ export type Granularity = (typeof GRANULARITIES)[number]
 /** A chart wider than this many points is unreadable and costly to draw; ask for a coarser granularity. */
 export const MAX_POINTS = 2000
 /** The granularity chosen by default is the finest that keeps a chart under this many points. */
-export const DEFAULT_TARGET_POINTS = 200
+const DEFAULT_TARGET_POINTS = 200
 /** A range longer than this is a typo (a year 2052), not a question anyone asks of this data. */
 export const MAX_RANGE_MS = 3660 * 86_400_000
 /** Ranges without a `from` look back one day: the "last 24 hours" view. */
@@ -59,7 +59,7 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
 }
 
 /** Wall-clock fields of an instant in a zone. */
-export interface WallClock {
+interface WallClock {
   year: number
   month: number
   day: number

@@ -16,7 +16,7 @@ export interface ChartHandle {
   hideTip(): void
 }
 
-export interface EChartProps {
+interface EChartProps {
   option: ChartOption
   /** Changing this replaces the option instead of merging it (series set, mode or theme changed). */
   resetKey: string

@@ -18,7 +18,7 @@ import { RawExport } from './RawExport.tsx'
 import { Segmented } from './Segmented.tsx'
 
 /** The zones a viewer of this story is most likely to want; any other IANA zone can be typed in. */
-export const COMMON_ZONES = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'UTC']
+const COMMON_ZONES = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'UTC']
 
 const PRESET_LABEL: Record<Preset, MessageKey> = {
   story: 'presetStory',

@@ -13,7 +13,7 @@ export interface Column {
   numeric?: boolean
 }
 
-export interface Cell {
+interface Cell {
   text: string
   /** The exact value behind a formatted cell. */
   value?: number | string

@@ -6,7 +6,7 @@ import { type FormEvent, type RefObject, Suspense, useId, useMemo, useRef, useSt
 import { api } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { GrowthChart } from '../charts/lazy.ts'
-import { pngFileName } from '../exportName.ts'
+import { pngFileName } from '../export-name.ts'
 import type { QueryState } from '../hooks.ts'
 import {
   annotationBody,
@@ -26,7 +26,7 @@ import {
   milestoneMarks,
   relevantAnnotations,
 } from '../transforms/growth.ts'
-import { bucketIndex } from '../transforms/timeAxis.ts'
+import { bucketIndex } from '../transforms/time-axis.ts'
 import type { ViewProps } from '../view.ts'
 import { ChartBoundary } from './ChartBoundary.tsx'
 import { type Column, DataTable, type Row } from './DataTable.tsx'
@@ -35,7 +35,7 @@ import { FilterNote } from './FilterNote.tsx'
 import { Panel, QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
-export const GROWTH_HEIGHT = 320
+const GROWTH_HEIGHT = 320
 
 interface GrowthPanelProps extends ViewProps {
   growth: QueryState<GrowthReport>

@@ -5,7 +5,7 @@ import { type RefObject, useMemo, useRef, useState } from 'react'
 import { api, buildQuery } from '../api.ts'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { HeatmapChart } from '../charts/HeatmapChart.tsx'
-import { pngFileName } from '../exportName.ts'
+import { pngFileName } from '../export-name.ts'
 import { useNarrow, useQuery } from '../hooks.ts'
 import { formatDay, formatInteger, formatPercent, regionName } from '../i18n.ts'
 import { pngCaption } from '../png.ts'
@@ -17,7 +17,7 @@ import { FilterNote } from './FilterNote.tsx'
 import { Panel, QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
-export const HEATMAP_HEIGHT = 300
+const HEATMAP_HEIGHT = 300
 const HEAT_REGIONS = ['US', 'CN']
 
 export default function HeatmapPanel(props: ViewProps & { refresh: number }) {

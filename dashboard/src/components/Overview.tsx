@@ -6,7 +6,7 @@ import { kpiCards } from '../transforms/kpis.ts'
 import { Help } from './Help.tsx'
 import { ErrorMessage } from './Panel.tsx'
 
-export const KPI_HEIGHT = 92
+const KPI_HEIGHT = 92
 
 export function KpiCards({ overview, lang, t }: { overview: QueryState<OverviewReport>; lang: Lang; t: Translate }) {
   if (overview.status === 'error' && overview.error) {

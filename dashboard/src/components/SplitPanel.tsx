@@ -4,7 +4,7 @@ import type { RegionSplitReport } from '@trendlens/contract'
 import { type RefObject, Suspense, useMemo, useRef, useState } from 'react'
 import type { ChartHandle } from '../charts/EChart.tsx'
 import { SplitChart } from '../charts/lazy.ts'
-import { pngFileName } from '../exportName.ts'
+import { pngFileName } from '../export-name.ts'
 import type { QueryState } from '../hooks.ts'
 import { formatInstant, formatInteger, formatPercent, regionName } from '../i18n.ts'
 import { pngCaption } from '../png.ts'
@@ -17,7 +17,7 @@ import { FilterNote } from './FilterNote.tsx'
 import { Panel, QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
-export const SPLIT_HEIGHT = 296
+const SPLIT_HEIGHT = 296
 
 export function SplitPanel(props: ViewProps & { split: QueryState<RegionSplitReport> }) {
   const { state, update, t, palette, queries, range, split } = props

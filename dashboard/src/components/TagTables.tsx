@@ -12,7 +12,7 @@ import { Help } from './Help.tsx'
 import { QueryBody } from './Panel.tsx'
 import { Segmented } from './Segmented.tsx'
 
-export const TABLE_HEIGHT = 318
+const TABLE_HEIGHT = 318
 
 interface TagButtonsProps {
   tag: string

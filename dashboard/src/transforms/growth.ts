@@ -10,7 +10,7 @@ import { annotationTitle, formatCompact, formatInteger, formatMoment, hashtag, t
 import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
 import type { Palette } from './palette.ts'
 import { richTextLiteral } from './text.ts'
-import { type Bucket, bucketIndex, type TimeAxis, timeAxis } from './timeAxis.ts'
+import { type Bucket, bucketIndex, type TimeAxis, timeAxis } from './time-axis.ts'
 
 export interface GrowthView {
   mode: 'cumulative' | 'bucket'
@@ -36,7 +36,7 @@ const ZOOM_FROM_BUCKETS = 72
 /** Milestone series are named with this suffix, so the legend can leave them out. */
 export const MILESTONE_SERIES_SUFFIX = ' ▲'
 
-export interface GrowthTable {
+interface GrowthTable {
   axis: TimeAxis
   tags: string[]
   /** `values[tag][bucket]`, null where the API has no point for that tag. */
@@ -94,7 +94,7 @@ function shorten(text: string, chars: number): string {
   return glyphs.length <= chars ? text : `${glyphs.slice(0, chars - 1).join('')}…`
 }
 
-export interface MilestoneMark {
+interface MilestoneMark {
   tag: string
   seriesIndex: number
   milestone: Milestone

@@ -14,7 +14,7 @@ export interface HeatmapView {
 
 export const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`
 
-export interface HeatmapGrid {
+interface HeatmapGrid {
   days: string[]
   hours: number[]
   /** `[hourIndex, dayIndex, shown value]` as ECharts wants them. */

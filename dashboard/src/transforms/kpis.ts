@@ -11,9 +11,9 @@ import {
   translator,
 } from '../i18n.ts'
 
-export type KpiKey = keyof Kpis
+type KpiKey = keyof Kpis
 
-export const KPI_ORDER: readonly { key: KpiKey; label: MessageKey; help: MessageKey }[] = [
+const KPI_ORDER: readonly { key: KpiKey; label: MessageKey; help: MessageKey }[] = [
   { key: 'views', label: 'kpiViews', help: 'helpViews' },
   { key: 'discussions', label: 'kpiDiscussions', help: 'helpDiscussions' },
   { key: 'activeUsers', label: 'kpiActiveUsers', help: 'helpActiveUsers' },
@@ -21,7 +21,7 @@ export const KPI_ORDER: readonly { key: KpiKey; label: MessageKey; help: Message
   { key: 'foreignShare', label: 'kpiForeignShare', help: 'helpForeignShare' },
 ]
 
-export interface KpiCard {
+interface KpiCard {
   key: KpiKey
   label: MessageKey
   help: MessageKey

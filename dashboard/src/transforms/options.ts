@@ -11,7 +11,7 @@ import type {
 } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
 import type { Palette } from './palette.ts'
-import type { TimeAxis } from './timeAxis.ts'
+import type { TimeAxis } from './time-axis.ts'
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption

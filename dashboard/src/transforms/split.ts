@@ -5,7 +5,7 @@ import { formatCompact, formatPercent, type Lang, regionName, translator } from 
 import { baseTextStyle, baseTooltip, type ChartOption, timeCategoryAxis } from './options.ts'
 import { type Palette, regionColor } from './palette.ts'
 import { richTextLiteral } from './text.ts'
-import { bucketIndex, type TimeAxis, timeAxis } from './timeAxis.ts'
+import { bucketIndex, type TimeAxis, timeAxis } from './time-axis.ts'
 
 /** Above this many crossovers the dashed lines speak for themselves and labels would overlap. */
 const CROSSOVER_LABELS_MAX = 6
@@ -16,7 +16,7 @@ export interface SplitView {
   palette: Palette
 }
 
-export interface CrossoverItem {
+interface CrossoverItem {
   t: string
   ts: number
   from: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bucketIndex, labelStepMinutes, timeAxis } from './timeAxis.ts'
+import { bucketIndex, labelStepMinutes, timeAxis } from './time-axis.ts'
 
 const hourly = (startIso: string, hours: number, tzOffset: string) => {
   const start = Date.parse(startIso)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fileStamp, pngFileName } from './exportName.ts'
+import { fileStamp, pngFileName } from './export-name.ts'
 
 describe('PNG file names', () => {
   it('names the dataset, tags, range and zone like the CSV export', () => {

@@ -30,7 +30,7 @@ export interface TimeAxis {
   endLabels: string[]
 }
 
-export const BUCKET_MINUTES: Record<Granularity, number> = { minute: 1, '15m': 15, hour: 60, day: 1440 }
+const BUCKET_MINUTES: Record<Granularity, number> = { minute: 1, '15m': 15, hour: 60, day: 1440 }
 /** About this many labels fit a laptop-width axis without crowding. */
 const TARGET_LABELS = 12
 const STEPS_MINUTES = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 7 * 1440, 14 * 1440, 28 * 1440]
@@ -64,7 +64,7 @@ export function labelStepMinutes(buckets: number, granularity: Granularity): num
 }
 
 /** The end of a bucket starting at `start`: a day ends at the next local midnight (23 or 25 hours across DST). */
-export function bucketEnd(start: number, granularity: Granularity, timeZone: string): number {
+function bucketEnd(start: number, granularity: Granularity, timeZone: string): number {
   if (granularity !== 'day') return start + BUCKET_MINUTES[granularity] * 60_000
   const day = toWallString(start, timeZone).slice(0, 10)
   const next = new Date(`${day}T00:00:00Z`)

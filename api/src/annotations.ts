@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { Annotation, TimeRange } from '@trendlens/contract'
-import type { Store } from '@trendlens/sql'
+import type { AppStore } from './context.ts'
 
 /** The row as written to annotations_v1; times are epoch milliseconds. */
 interface AnnotationRow extends Annotation {
@@ -15,7 +15,7 @@ interface AnnotationRow extends Annotation {
  * Writes the given annotations when the table has never held any, so a fresh install shows them and a user who
  * deleted them does not see them come back. Returns how many were written.
  */
-export async function seedAnnotations(store: Store, annotations: readonly Annotation[]): Promise<number> {
+export async function seedAnnotations(store: AppStore, annotations: readonly Annotation[]): Promise<number> {
   if (annotations.length === 0) return 0
   const [count] = await store.query('api_annotations_count', {})
   if ((count?.rows ?? 0) > 0) return 0
@@ -24,12 +24,12 @@ export async function seedAnnotations(store: Store, annotations: readonly Annota
   return rows.length
 }
 
-export function listAnnotations(store: Store, range: TimeRange, signal: AbortSignal): Promise<Annotation[]> {
+export function listAnnotations(store: AppStore, range: TimeRange, signal: AbortSignal): Promise<Annotation[]> {
   return store.query('api_annotations_list', { from: range.from, to: range.to }, { signal })
 }
 
 export async function createAnnotation(
-  store: Store,
+  store: AppStore,
   note: { ts: number; title: string; body: string; hashtag: string },
 ): Promise<Annotation> {
   const row: AnnotationRow = { id: randomUUID(), ...note, created_by: 'api', deleted: 0 }
@@ -38,7 +38,7 @@ export async function createAnnotation(
 }
 
 /** Tombstones an annotation; false when there is no live annotation with this id. */
-export async function deleteAnnotation(store: Store, id: string, signal: AbortSignal): Promise<boolean> {
+export async function deleteAnnotation(store: AppStore, id: string, signal: AbortSignal): Promise<boolean> {
   const [latest] = await store.query('api_annotation_get', { id }, { signal })
   if (!latest || latest.deleted === 1) return false
   // The tombstone must be the newest version even when the delete lands in the same millisecond as the write.

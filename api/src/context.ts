@@ -7,8 +7,15 @@ import type { RequestMetrics } from './request-metrics.ts'
 import type { ResponseCache } from './response-cache.ts'
 import type { ApiOptions } from './settings.ts'
 
+/**
+ * What the API asks of the store: named reads, the raw export stream, annotation writes and a ping. The product
+ * passes the real `Store`; tests of what is decided before any figure is read pass an in-memory double of the same
+ * type, so the double cannot drift from the store.
+ */
+export type AppStore = Pick<Store, 'backend' | 'ping' | 'query' | 'queryStream' | 'appendRows'>
+
 export interface AppDeps {
-  store: Store
+  store: AppStore
   metrics: IngestMetrics
   log: Logger
   api: ApiOptions
@@ -108,7 +115,7 @@ export class ExportSlots {
  */
 export class ZoneNames {
   private names: Promise<ReadonlyMap<string, string>> | undefined
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: AppStore) {}
 
   async resolve(zone: string): Promise<string> {
     this.names ??= this.load()

@@ -1,19 +1,32 @@
 /**
  * Shared by the API's test files: a real engine on a fresh directory loaded through the real ingest path, and
  * the expected figures computed from the raw events in plain TypeScript (no SQL, and none of the API's own
- * time helpers: local times come from Intl's formatted parts and offsets).
+ * time helpers: local times come from Intl's formatted parts and offsets). For the fast tests (`*.fast.test.ts`),
+ * an in-memory store double: what they check is decided before any figure is read.
  */
 
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import type { WireEvent } from '@trendlens/contract'
 import { readSample, STORY_ANNOTATION_ROWS, STORY_INFO } from '@trendlens/fixtures'
 import { BatchWriter, IngestMetrics, silentLogger, validateEvent } from '@trendlens/ingest'
-import { migrate, Store, type StoredEvent } from '@trendlens/sql'
+import {
+  type ExactParams,
+  migrate,
+  type QueryName,
+  type QueryParams,
+  type QueryRow,
+  Store,
+  type StoreBackend,
+  type StoredEvent,
+} from '@trendlens/sql'
 import type { Hono } from 'hono'
 import { seedAnnotations } from './annotations.ts'
 import { type AppDeps, type AppEnv, createApp } from './app.ts'
+import type { AppStore } from './context.ts'
 import type { ApiOptions } from './settings.ts'
 
 export interface Loaded {
@@ -85,7 +98,7 @@ export async function loadSampleStore(): Promise<Loaded> {
 }
 
 export function testApp(
-  loaded: Loaded,
+  loaded: { store: AppStore; metrics: IngestMetrics },
   overrides: Omit<Partial<AppDeps>, 'api'> & { api?: Partial<ApiOptions> } = {},
 ): Hono<AppEnv> {
   const { api, ...rest } = overrides
@@ -98,6 +111,66 @@ export function testApp(
     story: STORY_INFO,
     ...rest,
   })
+}
+
+// ---- the store double -----------------------------------------------------------------------------------------
+
+/** Canned rows per named query, typed by the query catalogue. */
+export type Answers = { [Name in QueryName]?: (params: QueryParams<Name>) => QueryRow<Name>[] }
+
+/** Zone names as Intl knows them, for `api_time_zones`: the engine's list has more, never fewer of these. */
+const ZONE_ROWS = [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].map((time_zone) => ({ time_zone }))
+
+/**
+ * The store without an engine: every named query answers its canned rows (no rows unless given; time zones as
+ * Intl knows them), the export stream is empty, and every question and write is recorded so a test can say that
+ * a refused request reached nothing.
+ */
+export class MemoryStore implements AppStore {
+  readonly backend: StoreBackend = 'embedded'
+  /** The named queries asked, in order. */
+  readonly asked: QueryName[] = []
+  /** The rows appended, table by table, in order. */
+  readonly appended: { table: string; rows: readonly object[] }[] = []
+  /** What `ping` answers: false plays a store that cannot be reached. */
+  reachable = true
+
+  constructor(private readonly answers: Answers = {}) {}
+
+  async ping(): Promise<boolean> {
+    return this.reachable
+  }
+
+  async query<Name extends QueryName, Given extends QueryParams<Name>>(
+    name: Name,
+    params: ExactParams<Name, Given>,
+  ): Promise<QueryRow<Name>[]> {
+    this.asked.push(name)
+    const answer: Answers[Name] = this.answers[name]
+    if (answer) return answer(params)
+    if (name === 'api_time_zones') return ZONE_ROWS as QueryRow<Name>[]
+    return []
+  }
+
+  async *queryStream<Name extends QueryName, Given extends QueryParams<Name>>(
+    name: Name,
+    _params: ExactParams<Name, Given>,
+  ): AsyncGenerator<Uint8Array> {
+    this.asked.push(name)
+    yield* []
+  }
+
+  async appendRows(table: 'ingest_ledger_v1' | 'annotations_v1', rows: readonly object[]): Promise<void> {
+    this.appended.push({ table, rows })
+  }
+}
+
+/** An app over a store double (a fresh one unless given), and the double. */
+export function memoryApp(
+  overrides: Parameters<typeof testApp>[1] = {},
+  store = new MemoryStore(),
+): { app: Hono<AppEnv>; store: MemoryStore } {
+  return { app: testApp({ store, metrics: new IngestMetrics('test') }, overrides), store }
 }
 
 export async function getJson<T>(
@@ -114,6 +187,28 @@ export async function getJson<T>(
     throw new Error(`${path}: status ${response.status}, not JSON: ${text.slice(0, 200)}`)
   }
   return { status: response.status, body }
+}
+
+const run = promisify(execFile)
+
+export interface CurlResult {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/** One request with the curl binary: what any client, not just fetch, gets back. */
+export async function curl(args: string[]): Promise<CurlResult> {
+  const { stdout } = await run('curl', ['-sS', '-i', '--max-time', '20', ...args], { maxBuffer: 16 * 1024 * 1024 })
+  const split = stdout.indexOf('\r\n\r\n')
+  const head = stdout.slice(0, split).split('\r\n')
+  const status = Number(/^HTTP\/[\d.]+ (\d{3})/.exec(head[0] ?? '')?.[1])
+  const headers: Record<string, string> = {}
+  for (const line of head.slice(1)) {
+    const colon = line.indexOf(':')
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
+  }
+  return { status, headers, body: stdout.slice(split + 4) }
 }
 
 // ---- independent local time ------------------------------------------------------------------------------------
@@ -225,4 +320,80 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, delay))
   }
+}
+
+// ---- shared data and oracles of the figure tests --------------------------------------------------------------
+
+/** The zones the figures are checked in, with their offset in January 2025 (the sample's month). */
+export const ZONES: [zone: string, januaryOffset: string][] = [
+  ['Asia/Shanghai', '+08:00'],
+  ['America/New_York', '-05:00'],
+  ['Asia/Kolkata', '+05:30'],
+  ['Asia/Kathmandu', '+05:45'],
+  ['UTC', 'Z'],
+]
+
+export const DST_TAG = 'dsttest'
+
+/**
+ * Events every 20 minutes around New York's and Lord Howe's 2025 DST changes, tagged so they stay out of the
+ * sample's figures.
+ */
+export function dstEvents(): WireEvent[] {
+  const wire: WireEvent[] = []
+  const spans = [
+    [Date.parse('2025-03-08T00:00:00-05:00'), Date.parse('2025-03-10T12:00:00-04:00')],
+    [Date.parse('2025-11-01T00:00:00-04:00'), Date.parse('2025-11-03T12:00:00-05:00')],
+    // Lord Howe: 02:00 +11:00 becomes 01:30 +10:30 on 2025-04-06.
+    [Date.parse('2025-04-05T00:00:00+11:00'), Date.parse('2025-04-07T12:00:00+10:30')],
+  ] as const
+  let n = 0
+  for (const [start, end] of spans) {
+    for (let ts = start; ts < end; ts += 20 * 60_000) {
+      const type = (['view', 'view', 'comment', 'post'] as const)[n % 4] ?? 'view'
+      wire.push({
+        id: `dst-${n}`,
+        type,
+        ts: ts + (n % 7) * 1000,
+        user_id: `dst-user-${n % 5}`,
+        note_id: 'dst-note',
+        hashtags: [DST_TAG],
+        region: n % 3 === 0 ? 'US-NY' : 'CN-SH',
+      })
+      n++
+    }
+  }
+  return wire
+}
+
+/** A range from local midnight to local midnight at a fixed offset. */
+export function localRange(fromDate: string, toDate: string, offset: string) {
+  return { from: Date.parse(`${fromDate}T00:00:00${offset}`), to: Date.parse(`${toDate}T00:00:00${offset}`) }
+}
+
+/** Expected non-zero values per bucket label. */
+export function perBucket(
+  list: StoredEvent[],
+  zone: string,
+  unit: Unit,
+  value: (e: StoredEvent) => number,
+): Map<string, number> {
+  const sums = new Map<string, number>()
+  for (const e of list) {
+    const v = value(e)
+    if (v === 0) continue
+    const label = bucketLabel(e.ts, zone, unit)
+    sums.set(label, (sums.get(label) ?? 0) + v)
+  }
+  return sums
+}
+
+/** Actual non-zero values per bucket label. */
+export function nonZero(points: { t: string }[], unit: Unit, value: (p: never) => number): Map<string, number> {
+  const found = new Map<string, number>()
+  for (const point of points) {
+    const v = value(point as never)
+    if (v !== 0) found.set(pointLabel(point.t, unit), (found.get(pointLabel(point.t, unit)) ?? 0) + v)
+  }
+  return found
 }

@@ -2,7 +2,7 @@
 import type { ErrorBody, GrowthReport, HeatmapReport, RegionSplitReport, WireEvent } from '@trendlens/contract'
 import type { Store, StoredEvent } from '@trendlens/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseCsv, restoreCell } from './csv.ts'
+import { parseCsv, restoreCell } from '../csv.ts'
 import {
   byCodePoint,
   eventually,
@@ -12,7 +12,7 @@ import {
   loadSampleStore,
   matchesRegion,
   testApp,
-} from './test-support.ts'
+} from '../test-support.ts'
 
 let loaded: Loaded
 let events: StoredEvent[]

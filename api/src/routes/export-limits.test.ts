@@ -8,8 +8,8 @@ import { connect, type Socket } from 'node:net'
 import { promisify } from 'node:util'
 import type { ErrorBody, WireEvent } from '@trendlens/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Listening, listen } from './server.ts'
-import { eventually, type Loaded, loadSampleStore, testApp } from './test-support.ts'
+import { type Listening, listen } from '../server.ts'
+import { eventually, type Loaded, loadSampleStore, testApp } from '../test-support.ts'
 
 const run = promisify(execFile)
 const RANGE = 'from=2025-01-10&to=2025-01-21&tz=Asia/Shanghai'

@@ -1,13 +1,16 @@
 /**
- * The live stream under load, over real HTTP: 200 open streams cost one store query per tick, whatever their
- * zones; the connection cap answers a JSON 503 and frees its slot when a stream closes.
+ * GET /api/live against the real engine: the newest minute's figures equal the events written into it; under load,
+ * over real HTTP, 200 open streams cost one store query per tick, whatever their zones; the connection cap answers
+ * a JSON 503 and frees its slot when a stream closes.
  */
 
-import type { ErrorBody, LiveTick } from '@trendlens/contract'
-import type { Store } from '@trendlens/sql'
+import type { ErrorBody, LiveTick, WireEvent } from '@trendlens/contract'
+import type { Store, StoredEvent } from '@trendlens/sql'
+import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Listening, listen } from './server.ts'
-import { eventually, type Loaded, loadSampleStore, testApp } from './test-support.ts'
+import type { AppEnv } from '../app.ts'
+import { type Listening, listen } from '../server.ts'
+import { eventually, isDiscussion, isView, type Loaded, loadSampleStore, testApp } from '../test-support.ts'
 
 const CLIENTS = 200
 const ZONES = ['Asia/Shanghai', 'Asia/Kolkata', 'America/New_York', 'Australia/Lord_Howe']
@@ -15,6 +18,8 @@ const ZONES = ['Asia/Shanghai', 'Asia/Kolkata', 'America/New_York', 'Australia/L
 const TICK_MS = 300
 
 let loaded: Loaded
+let app: Hono<AppEnv>
+let events: StoredEvent[]
 /** Store queries by name, counted on their way to the engine. */
 const queries = new Map<string, number>()
 
@@ -36,6 +41,8 @@ function countingStore(store: Store): Store {
 
 beforeAll(async () => {
   loaded = await loadSampleStore()
+  events = loaded.events
+  app = testApp(loaded)
 })
 
 afterAll(async () => {
@@ -184,5 +191,97 @@ describe('live stream connection cap', () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('live', () => {
+  async function* sseEvents(body: ReadableStream<Uint8Array>) {
+    const reader = body.getReader()
+    const decoder = new TextDecoder()
+    let buffer = ''
+    try {
+      while (true) {
+        const { done, value } = await reader.read()
+        if (done) return
+        buffer += decoder.decode(value, { stream: true })
+        let end = buffer.indexOf('\n\n')
+        while (end >= 0) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message'
+          const data = block
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n')
+          yield { event, data }
+          end = buffer.indexOf('\n\n')
+        }
+      }
+    } finally {
+      await reader.cancel()
+    }
+  }
+
+  it('streams a first tick at once, then the newest minute’s figures as events arrive', async () => {
+    const response = await app.request('/api/live?tz=Asia/Kolkata')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toContain('text/event-stream')
+    if (!response.body) throw new Error('no body')
+    const stream = sseEvents(response.body)
+    const first = await stream.next()
+    expect(first.value?.event).toBe('tick')
+    const tick = JSON.parse(first.value?.data ?? '{}') as LiveTick
+    expect(tick.ingest.mode).toBe('test')
+    expect(tick.minute.ts).toBe(Math.floor(tick.atTs / 60_000) * 60_000 - 60_000)
+    expect(tick.minute.t.endsWith('+05:30')).toBe(true)
+
+    // Known events in each of the minutes around now: whichever minute a later tick reports, its figures are known.
+    const nowMinute = Math.floor(Date.now() / 60_000) * 60_000
+    const expected = new Map<number, { views: number; discussions: number; users: Set<string>; events: number }>()
+    const wire: WireEvent[] = []
+    for (let m = -1; m <= 3; m++) {
+      const minute = nowMinute + m * 60_000
+      const figures = { views: 0, discussions: 0, users: new Set<string>(), events: 0 }
+      for (let i = 0; i < 3 + m + 1; i++) {
+        const type = i % 3 === 2 ? 'comment' : 'view'
+        wire.push({
+          id: `live-${m}-${i}`,
+          type,
+          ts: minute + i * 1000,
+          user_id: `live-${i % 2}`,
+          note_id: 'n',
+          region: 'CN',
+        })
+        if (type === 'view') figures.views++
+        else figures.discussions++
+        figures.users.add(`live-${i % 2}`)
+        figures.events++
+      }
+      expected.set(minute, figures)
+    }
+    await loaded.write(wire)
+    const written = Date.now()
+    const matched = await eventually(
+      async () => {
+        const next = await stream.next()
+        if (next.done || next.value.event !== 'tick') return undefined
+        const later = JSON.parse(next.value.data) as LiveTick
+        if (later.atTs <= written || !expected.has(later.minute.ts)) return undefined
+        return later
+      },
+      20_000,
+      'a tick reporting a minute with known events',
+    )
+    // Every event stored in that minute counts, these and any other test's (earlier tests write at "now" too).
+    const inMinute = events.filter((e) => e.ts >= matched.minute.ts && e.ts < matched.minute.ts + 60_000)
+    expect(inMinute.length).toBeGreaterThanOrEqual(expected.get(matched.minute.ts)?.events ?? 0)
+    expect(matched.minute).toMatchObject({
+      views: inMinute.filter(isView).length,
+      discussions: inMinute.filter(isDiscussion).length,
+      activeUsers: new Set(inMinute.map((e) => e.user_id)).size,
+      events: inMinute.length,
+    })
+    await stream.return(undefined)
   })
 })

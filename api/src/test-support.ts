@@ -54,7 +54,8 @@ export const TEST_API: ApiOptions = {
 /** Batches as the replay writes them: big enough to load quickly, many enough to exercise unmerged parts. */
 const BATCH = 5_000
 
-export async function loadSampleStore(): Promise<Loaded> {
+/** A fresh store loaded through the ingest path with `initial` (the checked-in sample unless told otherwise). */
+export async function loadSampleStore(initial: readonly WireEvent[] = readSample()): Promise<Loaded> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-api-test-'))
   const store = Store.open({ dataPath: dataDir, requestTimeoutMs: 60_000 })
   await migrate(store)
@@ -83,7 +84,7 @@ export async function loadSampleStore(): Promise<Loaded> {
     events.push(...stored)
     return stored
   }
-  await write(readSample())
+  await write(initial)
   return {
     store,
     events,

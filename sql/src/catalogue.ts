@@ -240,6 +240,18 @@ export interface QueryCatalogue {
       users: number
     }
   }
+  /** The start of the first quarter hour in [from, to) holding any tagged view, post or comment, as epoch ms (0 when there is none). Nothing was recorded before it, so trending rates are spread over the time from here on: a window longer than the data would read as a quiet baseline and make every tag look like it grows. (`api/api_tag_coverage.sql`) */
+  api_tag_coverage: {
+    params: {
+      /** epoch ms, whole quarter hours */
+      from: number
+      /** epoch ms, whole quarter hours */
+      to: number
+    }
+    row: {
+      first_ms: number
+    }
+  }
   /** Views and discussions per tag per bucket in a time zone, from the 15-minute rollup (exact for 15m, hour and day buckets in every zone in use, whose offsets are whole quarter hours). (`api/api_tag_series_15m.sql`) */
   api_tag_series_15m: {
     params: {
@@ -362,7 +374,7 @@ export interface QueryCatalogue {
       discussions: number
     }
   }
-  /** Breakout tags: each tag's rate (events per hour of the chosen metric) in the recent window [recent_from, to) against its own rate in the baseline [from, recent_from). Tags with a baseline are ranked by the multiple; tags without one (new) follow, by recent volume. From the 15-minute rollup. (`api/api_tag_trending.sql`) */
+  /** Breakout tags in the chosen regions: each tag's count of the chosen metric in the recent window [recent_from, to) and in the baseline [from, recent_from) before it, as rates over the hours of each window the data covers (recent_hours, baseline_hours; see api_tag_coverage). Tags with a baseline are ranked by the multiple of their own baseline rate; tags without one follow by recent volume. A tag is new when it has no event of any type in these regions before the recent window at all, not merely none in the baseline. From the 15-minute rollup. (`api/api_tag_trending.sql`) */
   api_tag_trending: {
     params: {
       /** epoch ms, whole quarter hours */
@@ -371,6 +383,8 @@ export interface QueryCatalogue {
       recent_from: number
       /** epoch ms, whole quarter hours */
       to: number
+      recent_hours: number
+      baseline_hours: number
       regions: readonly string[]
       by: 'views' | 'discussions'
       min_multiple: number
@@ -388,7 +402,7 @@ export interface QueryCatalogue {
       multiple: number
     }
   }
-  /** Breakout tags over all regions, from the region-less 15-minute totals: each tag's rate (events per hour of the chosen metric) in the recent window [recent_from, to) against its own rate in the baseline [from, recent_from). Tags with a baseline are ranked by the multiple; tags without one (new) follow, by recent volume. (api_tag_trending answers the same with a region filter.) (`api/api_tag_trending_all.sql`) */
+  /** Breakout tags over all regions: each tag's count of the chosen metric in the recent window [recent_from, to) and in the baseline [from, recent_from) before it, as rates over the hours of each window the data covers (recent_hours, baseline_hours; see api_tag_coverage). Tags with a baseline are ranked by the multiple of their own baseline rate; tags without one follow by recent volume. A tag is new when it has no event of any type before the recent window at all, not merely none in the baseline. The window totals come from the region-less 15-minute totals; the history check from the 15-minute rollup, ordered by tag, so it reads only those tags. (api_tag_trending answers the same with a region filter.) (`api/api_tag_trending_all.sql`) */
   api_tag_trending_all: {
     params: {
       /** epoch ms, whole quarter hours */
@@ -397,6 +411,8 @@ export interface QueryCatalogue {
       recent_from: number
       /** epoch ms, whole quarter hours */
       to: number
+      recent_hours: number
+      baseline_hours: number
       by: 'views' | 'discussions'
       min_multiple: number
       min_recent: number

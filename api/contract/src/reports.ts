@@ -80,11 +80,12 @@ export interface TopTagsReport {
 
 interface TrendingRow {
   tag: string
-  /** Events of the chosen metric per hour in the recent window, and in the baseline before it. */
+  /** Events of the chosen metric per hour of the recent window, and of the baseline before it, the data covers. */
   recentRate: number
   baselineRate: number
-  /** recentRate / baselineRate; null for a tag with no baseline. */
+  /** recentRate / baselineRate; null for a tag with no events of the metric in the baseline. */
   multiple: number | null
+  /** No event of any type before the recent window at all (in the chosen regions), not merely none in the baseline. */
   isNew: boolean
   recent: number
   baseline: number
@@ -92,12 +93,20 @@ interface TrendingRow {
   views: number
 }
 
-/** `GET /api/hashtags/trending` */
+/**
+ * `GET /api/hashtags/trending`: each tag's recent window against its own trailing baseline, the part of the range
+ * before it. Rows with a multiple come first, highest first; those without a baseline follow by recent volume.
+ */
 export interface TrendingReport {
   tz: string
   by: 'views' | 'discussions'
   window: { recentFrom: string; recentTo: string; baselineFrom: string; baselineTo: string }
   windowTs: { recentFrom: number; recentTo: number; baselineFrom: number; baselineTo: number }
+  /**
+   * What the data covers, over which the rates are spread: from the first quarter hour of the range holding a
+   * tagged event (nothing was recorded before it) to the range's end or now, whichever is earlier.
+   */
+  covered: { from: string; to: string; fromTs: number; toTs: number; recentHours: number; baselineHours: number }
   rows: TrendingRow[]
 }
 

@@ -174,7 +174,14 @@ export function topTable(top: TopTagsReport): Table {
 
 /** The recent window is the last sixth of the range unless `recent` says otherwise, in whole quarter hours. */
 const DEFAULT_RECENT_SHARE = 1 / 6
+const HOUR_MS = 3_600_000
+const MINUTE_MS = 60_000
 
+/**
+ * Tags growing fastest against their own trailing baseline: the part of the range before the recent window. Each
+ * window's rate is spread over the hours of it the data covers: from the first quarter hour with any tagged event in
+ * the range (before it nothing was recorded) to the range's end or now, whichever is earlier.
+ */
 export async function loadTrending(services: Services, query: TrendingParams, now: number): Promise<TrendingReport> {
   const { zone, range } = await quarterScope(services, query, now)
   const length = range.to - range.from
@@ -190,18 +197,26 @@ export async function loadTrending(services: Services, query: TrendingParams, no
     throw invalidParameter('recent', 'recent must be shorter than the range, leaving a baseline before it')
   }
   const recentFrom = range.to - recent
-  const params = {
-    from: range.from,
-    recent_from: recentFrom,
-    to: range.to,
-    by: query.by,
-    min_multiple: query.minMultiple,
-    min_recent: query.minRecent,
-    limit: query.limit,
-  }
+  const coveredTo = Math.min(range.to, now)
   const regions = query.region ?? []
-  return cached(services, ['trending', params, regions], async (signal) => {
+  const options = { by: query.by, min_multiple: query.minMultiple, min_recent: query.minRecent, limit: query.limit }
+  // A range reaching past now is answered as of the minute, so the cache serves it for as long as that minute lasts.
+  const asOf = coveredTo < range.to ? Math.floor(now / MINUTE_MS) : null
+  return cached(services, ['trending', range, recentFrom, regions, options, asOf], async (signal) => {
     const { store } = services.deps
+    const [coverage] = await store.query('api_tag_coverage', { from: range.from, to: range.to }, { signal })
+    const first = coverage?.first_ms ?? 0
+    const coveredFrom = first > 0 ? Math.max(range.from, first) : coveredTo
+    const recentHours = Math.max(0, coveredTo - Math.max(recentFrom, coveredFrom)) / HOUR_MS
+    const baselineHours = Math.max(0, Math.min(recentFrom, coveredTo) - coveredFrom) / HOUR_MS
+    const params = {
+      from: range.from,
+      recent_from: recentFrom,
+      to: range.to,
+      recent_hours: recentHours,
+      baseline_hours: baselineHours,
+      ...options,
+    }
     const rows =
       regions.length === 0
         ? await store.query('api_tag_trending_all', params, { signal })
@@ -216,11 +231,19 @@ export async function loadTrending(services: Services, query: TrendingParams, no
         baselineTo: localIso(recentFrom, zone),
       },
       windowTs: { recentFrom, recentTo: range.to, baselineFrom: range.from, baselineTo: recentFrom },
+      covered: {
+        from: localIso(coveredFrom, zone),
+        to: localIso(coveredTo, zone),
+        fromTs: coveredFrom,
+        toTs: coveredTo,
+        recentHours,
+        baselineHours,
+      },
       rows: rows.map((row) => ({
         tag: row.tag,
         recentRate: row.recent_rate,
         baselineRate: row.baseline_rate,
-        multiple: row.is_new ? null : row.multiple,
+        multiple: row.baseline === 0 ? null : row.multiple,
         isNew: row.is_new === 1,
         recent: row.recent,
         baseline: row.baseline,

@@ -5,6 +5,7 @@ import { MAX_TAGS } from '@trendlens/contract'
 import { type KeyboardEvent, useState } from 'react'
 import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInstant, formatInteger, formatMultiple, hashtag, type Translate } from '../i18n.ts'
+import { type Span, trendingView } from '../transforms/trending.ts'
 import type { ViewProps } from '../view.ts'
 import { Exports } from './Exports.tsx'
 import { FilterNote } from './FilterNote.tsx'
@@ -163,16 +164,17 @@ function TrendingTable({ state, update, t, trending }: ViewProps & { trending: Q
   return (
     <QueryBody query={trending} height={TABLE_HEIGHT} what={what} t={t} isEmpty={(data) => data.rows.length === 0}>
       {(data) => {
-        const window = data.window
-        const span = (from: string, to: string) =>
-          `${formatInstant(Date.parse(from), tz, lang, 'axis')} – ${formatInstant(Date.parse(to), tz, lang, 'axis')}`
+        const view = trendingView(data)
+        const span = ({ from, to }: Span) =>
+          `${formatInstant(from, tz, lang, 'axis')} – ${formatInstant(to, tz, lang, 'axis')}`
         return (
           <div className="table-scroll" style={{ height: TABLE_HEIGHT }}>
-            <p className="table-note">
-              {t('trendingWindow', {
-                recent: span(window.recentFrom, window.recentTo),
-                baseline: span(window.baselineFrom, window.baselineTo),
-              })}
+            <p className="table-note" data-testid="trending-window">
+              {view.recent && view.baseline
+                ? t('trendingWindow', { recent: span(view.recent), baseline: span(view.baseline) })
+                : view.recent
+                  ? t('trendingNoBaseline', { recent: span(view.recent) })
+                  : null}
             </p>
             <table className="table" data-testid="trending-table">
               <caption className="sr-only">{what}</caption>
@@ -181,7 +183,11 @@ function TrendingTable({ state, update, t, trending }: ViewProps & { trending: Q
                   <th scope="col">{t('colTag')}</th>
                   <th scope="col" className="num">
                     {t('colMultiple')}
-                    <Help what={t('colMultiple')} text={`${t('helpMultiple')} ${t('helpNew')}`} t={t} />
+                    <Help
+                      what={t('colMultiple')}
+                      text={`${t('helpMultiple')} ${t('helpNew')} ${t('helpBack')}`}
+                      t={t}
+                    />
                   </th>
                   <th scope="col" className="num">
                     {t('colRecentRate')}
@@ -193,16 +199,16 @@ function TrendingTable({ state, update, t, trending }: ViewProps & { trending: Q
                 </tr>
               </thead>
               <tbody>
-                {data.rows.map((row) => (
-                  <tr key={row.tag} data-tag={row.tag}>
+                {view.rows.map((row) => (
+                  <tr key={row.tag} data-tag={row.tag} data-label={row.label.kind}>
                     <td>
                       <TagButtons tag={row.tag} tags={state.tags} update={update} t={t} />
                     </td>
                     <td className="num">
-                      {row.isNew || row.multiple === null ? (
-                        <span className="badge">{t('isNew')}</span>
+                      {row.label.kind === 'multiple' ? (
+                        <span className="multiple">{formatMultiple(row.label.multiple, lang)}</span>
                       ) : (
-                        <span className="multiple">{formatMultiple(row.multiple, lang)}</span>
+                        <span className="badge">{t(row.label.kind === 'new' ? 'isNew' : 'isBack')}</span>
                       )}
                     </td>
                     <td className="num">{formatCompact(row.recentRate, lang)}</td>

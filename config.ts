@@ -28,7 +28,7 @@ const processSettings = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 
-export type Role = z.output<typeof processSettings>['ROLE']
+type Role = z.output<typeof processSettings>['ROLE']
 
 export interface Config {
   role: Role

@@ -21,7 +21,7 @@ import { requireKnownHost, requireSameOriginJson, requireToken, securityHeaders 
 export type { AppDeps, AppEnv } from './context.ts'
 
 /** Dashboards poll the same questions; one second of reuse absorbs bursts without visibly stale charts. */
-export const DEFAULT_RESPONSE_CACHE_MS = 1_000
+const DEFAULT_RESPONSE_CACHE_MS = 1_000
 /** Annotation bodies are a few hundred bytes; anything near this is not an annotation. */
 const MAX_BODY_BYTES = 16 * 1024
 /** Request ids from clients are echoed into logs and headers, so they are kept short. */

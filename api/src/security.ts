@@ -18,7 +18,7 @@ const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DE
  * The dashboard's own policy: scripts only from this origin (Vite emits no inline script), styles inline too
  * (ECharts' tooltips and React style props set them), images from data:/blob: (ECharts' "save as image").
  */
-export const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
@@ -58,7 +58,7 @@ export function hostName(authority: string): string | undefined {
  * Whether a host name is one the product is served under: an exact entry, or a subdomain of an entry that starts
  * with a dot (`.example.com` allows example.com and every name under it). `*` allows any name.
  */
-export function hostAllowed(name: string, allowed: readonly string[]): boolean {
+function hostAllowed(name: string, allowed: readonly string[]): boolean {
   return allowed.some((entry) => {
     if (entry === '*') return true
     if (entry.startsWith('.')) return name === entry.slice(1) || name.endsWith(entry)

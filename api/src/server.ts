@@ -24,7 +24,7 @@ export function maxHeaderBytes(): number {
  * An HTTP server for the app. Requests Node refuses before the app sees them (a request line or headers over the
  * size limit, malformed HTTP) get the product's JSON error body instead of Node's bare status line.
  */
-export function createServer(app: FetchApp): Server {
+function createServer(app: FetchApp): Server {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -68,7 +68,7 @@ function rawResponse(status: number, reason: string, code: ErrorCode, message: s
 }
 
 /** The address is taken by another process: the one start-up error an operator can fix at once. */
-export class PortInUseError extends Error {
+class PortInUseError extends Error {
   override readonly name = 'PortInUseError'
   constructor(
     readonly host: string,
@@ -79,7 +79,7 @@ export class PortInUseError extends Error {
 }
 
 /** Listens on the address and resolves once bound (port 0 picks a free one); a taken port is a PortInUseError. */
-export function listenOn(server: Server, port: number, hostname: string): Promise<Listening> {
+function listenOn(server: Server, port: number, hostname: string): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(hostname, port) : error)

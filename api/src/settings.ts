@@ -6,19 +6,19 @@ import { DEFAULT_ALLOWED_HOSTS, hostName } from './security.ts'
 /** 8080 is the product's documented address: http://localhost:8080. */
 export const DEFAULT_PORT = 8080
 /** Loopback by default: the embedded product is a local tool until someone chooses to expose it. */
-export const DEFAULT_HOST = '127.0.0.1'
+const DEFAULT_HOST = '127.0.0.1'
 /** The story is told in Beijing time, where its figures were reported. */
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
 /** Exports beyond this are refused rather than silently cut; narrow the range or raise the cap. */
-export const DEFAULT_EXPORT_MAX_ROWS = 10_000_000
+const DEFAULT_EXPORT_MAX_ROWS = 10_000_000
 /** Each export holds a store connection busy; two at once keeps the dashboard responsive. */
-export const DEFAULT_EXPORT_MAX_CONCURRENT = 2
+const DEFAULT_EXPORT_MAX_CONCURRENT = 2
 /** One client (address) may not hold every export slot: others still get one while its downloads run. */
-export const DEFAULT_EXPORT_MAX_PER_CLIENT = 1
+const DEFAULT_EXPORT_MAX_PER_CLIENT = 1
 /** A download whose reader takes nothing for this long is cut and its slot freed (a stalled or abandoned tab). */
-export const DEFAULT_EXPORT_IDLE_TIMEOUT_MS = 30_000
+const DEFAULT_EXPORT_IDLE_TIMEOUT_MS = 30_000
 /** Open live streams cost one socket each (their ticks share one query); beyond this new ones are refused. */
-export const DEFAULT_LIVE_MAX_CLIENTS = 1_000
+const DEFAULT_LIVE_MAX_CLIENTS = 1_000
 
 const positiveInt = z.coerce.number().int().positive()
 

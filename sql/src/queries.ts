@@ -45,7 +45,7 @@ export interface Fragment {
 }
 
 export const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'queries')
-export const FRAGMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fragments')
+const FRAGMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fragments')
 const FRAGMENT_USE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\(([^(){}]*)\)\s*\}\}/g
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const PARAM_PATTERN = /\{([A-Za-z_][A-Za-z0-9_]*):([^}]+)\}/g
@@ -125,7 +125,7 @@ export function parseFragment(name: string, text: string): Fragment {
   return { name, args, sql }
 }
 
-export function loadFragments(dir: string = FRAGMENTS_DIR): ReadonlyMap<string, Fragment> {
+function loadFragments(dir: string = FRAGMENTS_DIR): ReadonlyMap<string, Fragment> {
   const fragments = new Map<string, Fragment>()
   for (const path of sqlFiles(dir)) {
     const name = basename(path, '.sql')

@@ -2,9 +2,9 @@
 import { z } from 'zod'
 
 /** Data of the embedded engine lives in the working directory, so a restart finds it. */
-export const DEFAULT_DATA_DIR = '.data/chdb'
+const DEFAULT_DATA_DIR = '.data/chdb'
 /** A dashboard query that takes longer than this is a bug or an overload; fail it with a clear error. */
-export const DEFAULT_QUERY_TIMEOUT_MS = 30_000
+const DEFAULT_QUERY_TIMEOUT_MS = 30_000
 
 /** Database and cluster names go into DDL as identifiers, so only plain names pass. */
 const identifier = z.string().regex(/^[A-Za-z0-9_]+$/)

@@ -16,7 +16,7 @@ import { quarterScope, rangeInfo, seriesScope } from '../scope.ts'
 import { cached, type Table } from './table.ts'
 
 /** Cumulative thresholds reported as milestones: the story's 1M → 16M → 80M reads between 1M, 10M and 100M. */
-export const MILESTONES = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
+const MILESTONES = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
 
 export async function loadGrowth(services: Services, query: GrowthParams, now: number): Promise<GrowthReport> {
   const tags = combinedTags(query)

@@ -15,7 +15,7 @@ import { rangeInfo, requestedRange, resolveZone, seriesScope } from '../scope.ts
 import { cached, share, type Table } from './table.ts'
 
 /** Regions outside the top N are summed (events) or merged (users) into this key. */
-export const OTHER = 'other'
+const OTHER = 'other'
 
 export async function loadSplit(services: Services, query: SplitParams, now: number): Promise<RegionSplitReport> {
   const { zone, range, granularity, buckets } = await seriesScope(services, query, now)

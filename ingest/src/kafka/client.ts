@@ -24,7 +24,7 @@ const REPEATED_LOG_WINDOW_MS = 5_000
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 
 /** Broker restarts take seconds; kafkajs's default (5 quick retries) gives up before a restarted broker answers. */
-export const BROKER_RESTART_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 }
+const BROKER_RESTART_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 }
 
 /**
  * A kafkajs client whose own logs go to the product's structured logger. kafkajs's INFO level narrates every

@@ -39,8 +39,6 @@ import { chunkDeadLetters, DEFAULT_MAX_MESSAGE_BYTES, deadLetter, type Refusal }
 import { LagMonitor } from './lag-monitor.ts'
 import { SeenIds } from './seen-ids.ts'
 
-export type { KafkaSettings } from './client.ts'
-
 /** Mirrors the product's `Config['ingest']`. */
 export interface BatchingSettings {
   /** Most rows in one insert. */
@@ -97,7 +95,7 @@ export const DEFAULT_PARTITIONS_CONCURRENTLY = 2
 const DEFAULT_STUCK_AFTER_MS = 60_000
 const DEFAULT_RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 }
 /** Upstream producers resend within seconds or minutes; a day of event time covers any retry policy in use. */
-export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000
+const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000
 /** Fewer sends to the dead-letter topic retried inside kafkajs: the ingest's own loop retries, visibly paused. */
 const DLQ_SEND_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 2 }
 /** The smallest limit the dead-letter sends shrink to when the broker keeps refusing them as too large. */

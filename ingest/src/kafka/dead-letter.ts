@@ -49,7 +49,7 @@ export function deadLetter(sourceTopic: string, partition: number, refusal: Refu
 }
 
 /** A generous estimate of a message's size inside a record batch (uncompressed). */
-export function recordBytes(message: Message): number {
+function recordBytes(message: Message): number {
   let bytes = RECORD_OVERHEAD + byteLength(message.key) + byteLength(message.value)
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     const values = Array.isArray(value) ? value : [value]
@@ -59,7 +59,7 @@ export function recordBytes(message: Message): number {
 }
 
 /** Bytes of records one send may carry to a single-partition topic whose `max.message.bytes` is `limit`. */
-export function sendBudget(limit: number): number {
+function sendBudget(limit: number): number {
   return Math.max(1_024, limit - RECORD_BATCH_OVERHEAD - SAFETY_BYTES)
 }
 
@@ -68,7 +68,7 @@ export function sendBudget(limit: number): number {
  * enough, its key) is cut, and the original value's size and SHA-256 go in headers so the cut is visible and
  * the original can be matched.
  */
-export function fitDeadLetter(message: Message, budget: number): Message {
+function fitDeadLetter(message: Message, budget: number): Message {
   if (recordBytes(message) <= budget) return message
   const value = toBuffer(message.value)
   const headers: IHeaders = {

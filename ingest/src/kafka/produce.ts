@@ -11,9 +11,9 @@ import { sleep } from '../retry.ts'
  * Bytes per partition in one send. kafkajs puts a send's messages for one partition into one record batch, which
  * the broker refuses above `message.max.bytes` (1 MiB by default); keys spread messages unevenly, so leave room.
  */
-export const SEND_BYTES_PER_PARTITION = 640 * 1024
+const SEND_BYTES_PER_PARTITION = 640 * 1024
 /** Sends in flight at once, so the broker writes one request while the next one is being encoded. */
-export const SENDS_IN_FLIGHT = 4
+const SENDS_IN_FLIGHT = 4
 /** A synthetic second is sent in this many slices, so the stream is steady rather than one burst a second. */
 const SLICES_PER_SECOND = 10
 

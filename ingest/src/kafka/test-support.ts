@@ -65,17 +65,17 @@ export function useKafkaTestBed(name: string): KafkaTestBed {
 }
 
 /** Small batches and short fetch waits, so a test of a few thousand events still goes through many batches. */
-export const TEST_BATCHING: BatchingSettings = { batchRows: 2_000, batchBytes: 1024 * 1024, batchAgeMs: 200 }
+const TEST_BATCHING: BatchingSettings = { batchRows: 2_000, batchBytes: 1024 * 1024, batchAgeMs: 200 }
 
 /** Quick retries and lag reports: a test's store outage lasts a second or two. */
-export const TEST_TUNING: Partial<ConsumerTuning> = {
+const TEST_TUNING: Partial<ConsumerTuning> = {
   backoff: { initialMs: 50, maxMs: 500 },
   statsIntervalMs: 1_000,
   sessionTimeoutMs: 10_000,
 }
 
 /** Logs only errors; set TEST_LOG=debug (or info, warn) to watch a test's consumer. */
-export function testLogger(): Logger {
+function testLogger(): Logger {
   const level = process.env.TEST_LOG
   return level === 'debug' || level === 'info' || level === 'warn' ? createLogger(level) : silentLogger
 }
@@ -294,8 +294,6 @@ export {
   deleteTopic,
   ensureBroker,
   kafkaClient,
-  type LocalBroker,
-  localBroker,
   pollUntil,
   recreateTopic,
 } from './broker.ts'

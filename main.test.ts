@@ -1,14 +1,26 @@
 /**
  * The composition root as a process: the API names the seed story and writes its annotations only when the product
  * runs on the seed data; a Kafka deployment says nothing of the story. ROLE=api keeps the broker out of it (the
- * API role never connects to Kafka), so only the settings decide.
+ * API role never connects to Kafka), so only the settings decide. A taken port stops the process with one line
+ * before the schema is touched; an ingest-only worker serves its health and metrics on its own port.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AnnotationList, MetaReport } from '@trendlens/contract'
+import {
+  deleteTopic,
+  ensureBroker,
+  kafkaClient,
+  produceEvents,
+  recreateTopic,
+  scenarioEvents,
+  uniqueName,
+} from '@trendlens/ingest/testing'
+import { migrate, Store } from '@trendlens/sql'
 import { afterEach, describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url))
@@ -69,6 +81,46 @@ async function getJson<T>(url: string): Promise<T> {
 
 const STORY_WEEK = 'from=2025-01-10&to=2025-01-21'
 
+/** Another process's listener on a free loopback port. */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return { port: address.port, server }
+}
+
+/** Runs `main.ts` to its exit; resolves to its exit code and what it wrote. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, KAFKA_BROKERS: '', OPEN_BROWSER: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value !== undefined) return value
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`)
+}
+
 describe('main.ts', () => {
   it('with Kafka and no seed, the API says nothing of the story and writes none of its annotations', async () => {
     const product = await startProduct({ ROLE: 'api', KAFKA_BROKERS: '127.0.0.1:9092' })
@@ -84,5 +136,74 @@ describe('main.ts', () => {
     expect(meta.story).toMatchObject({ tag: 'tiktokrefugee', from: '2025-01-10T00:00:00+08:00' })
     const annotations = await getJson<AnnotationList>(`${product.url}/api/annotations?${STORY_WEEK}`)
     expect(annotations.rows.map((row) => row.id).sort()).toEqual(['S5', 'S6'])
+  })
+
+  it('a port held by another process stops it with one line and exit code 3, before any migration', async () => {
+    const held = await holdPort()
+    const folder = mkdtempSync(join(tmpdir(), 'trendlens-port-'))
+    const dataDir = join(folder, 'chdb')
+    try {
+      for (const role of ['all', 'api', 'ingest']) {
+        const result = await runToExit({ ROLE: role, HOST: '127.0.0.1', PORT: String(held.port), DATA_DIR: dataDir })
+        expect(result.code).toBe(3)
+        expect(result.stderr).toBe(
+          `port ${held.port} on 127.0.0.1 is already in use; stop the other process or set PORT to a free port\n`,
+        )
+        expect(result.stdout).not.toContain('schema ready')
+      }
+      // The engine's folder was never opened; a store opened on it now finds every migration still to apply.
+      expect(existsSync(dataDir)).toBe(false)
+      const store = Store.open({ dataPath: dataDir, requestTimeoutMs: 60_000 })
+      try {
+        const migration = await migrate(store)
+        expect(migration.skipped).toEqual([])
+        expect(migration.applied.length).toBeGreaterThan(0)
+      } finally {
+        await store.close()
+      }
+    } finally {
+      held.server.close()
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  it('ROLE=ingest serves /healthz, /readyz and /metrics of its consumer on its own port', async () => {
+    const { brokers } = await ensureBroker()
+    const topic = uniqueName('main-ingest')
+    await recreateTopic(brokers, topic, 2)
+    try {
+      const worker = await startProduct({
+        ROLE: 'ingest',
+        KAFKA_BROKERS: brokers.join(','),
+        KAFKA_TOPIC: topic,
+        KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+        KAFKA_GROUP: uniqueName('main-ingest-group'),
+        INGEST_BATCH_AGE_MS: '100',
+      })
+      expect((await getJson<{ status: string }>(`${worker.url}/healthz`)).status).toBe('ok')
+      const ready = await pollUntil('the worker to be ready with its consumer running', async () => {
+        const response = await fetch(`${worker.url}/readyz`)
+        const body = (await response.json()) as { status?: string; ingest?: string }
+        return response.status === 200 && body.ingest === 'running' ? body : undefined
+      })
+      expect(ready).toMatchObject({ status: 'ready', backend: 'embedded', ingest: 'running' })
+
+      const events = scenarioEvents(0.00002, 5, 'main-ingest-')
+      expect(events.length).toBeGreaterThan(100)
+      await produceEvents(kafkaClient(brokers), topic, 2, events)
+      // The worker's own figures: every event stored, and the lag it measures from the broker back to zero.
+      const metrics = await pollUntil('the worker to store the events and report no lag', async () => {
+        const text = await (await fetch(`${worker.url}/metrics`)).text()
+        const stored = /^trendlens_ingest_stored_events_total\{mode="kafka"\} (\d+)$/m.exec(text)?.[1]
+        const lag = /^trendlens_ingest_total_lag_messages (\d+)$/m.exec(text)?.[1]
+        return Number(stored) === events.length && lag === '0' ? text : undefined
+      })
+      expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m)
+      // Only operations: the API's routes are the API role's.
+      expect((await fetch(`${worker.url}/api/meta`)).status).toBe(404)
+    } finally {
+      await deleteTopic(brokers, topic).catch(() => {})
+      await deleteTopic(brokers, `${topic}.dlq`).catch(() => {})
+    }
   })
 })

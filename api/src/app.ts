@@ -26,6 +26,8 @@ const DEFAULT_RESPONSE_CACHE_MS = 1_000
 const MAX_BODY_BYTES = 16 * 1024
 /** Request ids from clients are echoed into logs and headers, so they are kept short. */
 const MAX_REQUEST_ID_LENGTH = 128
+/** Schema migrations take seconds; clients polling a starting product need not come back sooner. */
+const STARTING_RETRY_AFTER_SECONDS = 5
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const services: Services = {
@@ -82,6 +84,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
  */
 export function createOperationsApp(deps: Omit<AppDeps, 'routes' | 'dashboardDir'>): Hono<AppEnv> {
   return createApp({ ...deps, routes: 'operations' })
+}
+
+/** What the port answers while the product starts (the schema is applied): a JSON 503 with the security headers. */
+export function createStartingApp(): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .use(requestId({ limitLength: MAX_REQUEST_ID_LENGTH }))
+    .use(securityHeaders())
+    .all('*', (c) => {
+      const error = new ApiError(503, 'starting', 'the product is starting; try again in a few seconds')
+      return c.json(error.body(c.get('requestId')), 503, { 'Retry-After': String(STARTING_RETRY_AFTER_SECONDS) })
+    })
 }
 
 /** The one error body for unknown routes and thrown errors. */

@@ -1,6 +1,6 @@
 export { seedAnnotations } from './annotations.ts'
-export { type AppDeps, type AppEnv, createApp } from './app.ts'
-export { type FetchApp, type Listening, listen } from './server.ts'
+export { type AppDeps, type AppEnv, createApp, createOperationsApp, createStartingApp } from './app.ts'
+export { type FetchApp, type Listening, listen, PortInUseError, ReplaceableApp } from './server.ts'
 export {
   type ApiOptions,
   type ApiSettings,

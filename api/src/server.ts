@@ -68,7 +68,7 @@ function rawResponse(status: number, reason: string, code: ErrorCode, message: s
 }
 
 /** The address is taken by another process: the one start-up error an operator can fix at once. */
-class PortInUseError extends Error {
+export class PortInUseError extends Error {
   override readonly name = 'PortInUseError'
   constructor(
     readonly host: string,
@@ -98,6 +98,20 @@ function listenOn(server: Server, port: number, hostname: string): Promise<Liste
       })
     })
   })
+}
+
+/**
+ * A fetch handler that answers with one app until another replaces it: the product binds its port first (a taken
+ * port stops it before the schema is touched) and hands the port to the API once it is assembled.
+ */
+export class ReplaceableApp implements FetchApp {
+  constructor(private current: FetchApp) {}
+
+  readonly fetch: FetchApp['fetch'] = (request, env) => this.current.fetch(request, env)
+
+  replace(app: FetchApp): void {
+    this.current = app
+  }
 }
 
 /** Serves an app over HTTP (port 0 picks a free one) and resolves once it listens. */

@@ -16,10 +16,11 @@ export function backoffDelay(attempt: number, backoff: Backoff, random: () => nu
   return Math.max(backoff.initialMs / 2, Math.floor(random() * bound))
 }
 
+/** Waits `ms` (a deadline already past waits nothing), or until the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve()
-    const timer = setTimeout(done, ms)
+    const timer = setTimeout(done, Math.max(0, ms))
     function done() {
       clearTimeout(timer)
       signal?.removeEventListener('abort', done)

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'too_many_exports'
   | 'store_unavailable'
   | 'ingest_not_ready'
+  | 'starting'
   | 'query_timeout'
   | 'cancelled'
   | 'internal'

@@ -12,8 +12,8 @@ import { IngestMetrics, silentLogger } from '@trendlens/ingest'
 import type { StoredEvent } from '@trendlens/sql'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AppEnv, createOperationsApp } from '../app.ts'
-import { type Listening, listen } from '../server.ts'
+import { type AppEnv, createOperationsApp, createStartingApp } from '../app.ts'
+import { type Listening, listen, ReplaceableApp } from '../server.ts'
 import { getJson, type Loaded, loadSampleStore, TEST_API, testApp } from '../test-support.ts'
 
 let loaded: Loaded
@@ -147,6 +147,24 @@ describe('an ingest-only worker', () => {
       const data = await fetch(`${base}/api/overview`)
       expect(data.status).toBe(404)
       expect(((await data.json()) as ErrorBody).code).toBe('not_found')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a port bound while the product starts answers a JSON 503 until the role takes it over', async () => {
+    const port = new ReplaceableApp(createStartingApp())
+    const server = await listen(port, 0, '127.0.0.1')
+    const base = `http://127.0.0.1:${server.port}`
+    try {
+      const starting = await fetch(`${base}/api/meta`)
+      expect(starting.status).toBe(503)
+      expect(starting.headers.get('retry-after')).toBe('5')
+      expect(starting.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(((await starting.json()) as ErrorBody).code).toBe('starting')
+      const metrics = new IngestMetrics('kafka')
+      port.replace(createOperationsApp({ store: loaded.store, metrics, log: silentLogger, api: TEST_API }))
+      expect((await fetch(`${base}/healthz`)).status).toBe(200)
     } finally {
       await server.close()
     }

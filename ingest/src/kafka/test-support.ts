@@ -298,10 +298,10 @@ export {
   recreateTopic,
 } from './broker.ts'
 
-/** The product's entry point (`main.ts`) in a child process, with its last output kept for failure messages. */
 /** The repository root, where the product's entry point stands. */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
+/** The product's entry point (`main.ts`) in a child process, with its last output kept for failure messages. */
 export interface ProductProcess {
   child: ChildProcess
   exited: Promise<number | null>
@@ -315,7 +315,8 @@ export class ProductProcesses {
   start(env: Record<string, string>): ProductProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
+      // Each worker serves its health and metrics on a port of its own (PORT=0: a free one) unless told otherwise.
+      env: { ...process.env, PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.running.add(child)

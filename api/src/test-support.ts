@@ -136,7 +136,11 @@ export class MemoryStore implements AppStore {
   /** What `ping` answers: false plays a store that cannot be reached. */
   reachable = true
 
-  constructor(private readonly answers: Answers = {}) {}
+  private readonly answers: Answers
+
+  constructor(answers: Answers = {}) {
+    this.answers = { api_time_zones: () => ZONE_ROWS, ...answers }
+  }
 
   async ping(): Promise<boolean> {
     return this.reachable
@@ -148,9 +152,7 @@ export class MemoryStore implements AppStore {
   ): Promise<QueryRow<Name>[]> {
     this.asked.push(name)
     const answer: Answers[Name] = this.answers[name]
-    if (answer) return answer(params)
-    if (name === 'api_time_zones') return ZONE_ROWS as QueryRow<Name>[]
-    return []
+    return answer ? answer(params) : []
   }
 
   async *queryStream<Name extends QueryName, Given extends QueryParams<Name>>(

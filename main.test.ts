@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { AnnotationList, MetaReport } from '@trendlens/contract'
+import type { AnnotationList, MetaReport, RegionSplitReport } from '@trendlens/contract'
 import {
   deleteTopic,
   ensureBroker,
@@ -29,6 +29,8 @@ const POLL_MS = 200
 
 interface Running {
   url: string
+  /** What the process has logged so far (the last 20,000 characters). */
+  output: () => string
   stop: () => Promise<void>
 }
 
@@ -38,9 +40,12 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((product) => product.stop()))
 })
 
-/** Starts `main.ts` on a free port with a fresh data folder and waits until it listens. */
-async function startProduct(env: Record<string, string>): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-main-'))
+/**
+ * Starts `main.ts` on a free port and waits until it listens: on a fresh data folder removed when it stops, or on
+ * the one given, which is kept.
+ */
+async function startProduct(env: Record<string, string>, keptDataDir?: string): Promise<Running> {
+  const dataDir = keptDataDir ?? mkdtempSync(join(tmpdir(), 'trendlens-main-'))
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: ROOT,
     env: { ...process.env, KAFKA_BROKERS: '', PORT: '0', DATA_DIR: dataDir, OPEN_BROWSER: 'false', ...env },
@@ -56,9 +61,9 @@ async function startProduct(env: Record<string, string>): Promise<Running> {
   const stop = async () => {
     child.kill('SIGTERM')
     await exited
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!keptDataDir) rmSync(dataDir, { recursive: true, force: true })
   }
-  const product = { url: '', stop }
+  const product = { url: '', output: () => output, stop }
   running.push(product)
   const deadline = Date.now() + STARTUP_TIMEOUT_MS
   while (Date.now() < deadline) {
@@ -80,6 +85,48 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 const STORY_WEEK = 'from=2025-01-10&to=2025-01-21'
+const HOUR = 3_600_000
+
+/** The fields of the first log line with this message, once the process has written it. */
+async function logged(product: Running, message: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    const line = product
+      .output()
+      .split('\n')
+      .find((text) => text.includes(`"msg":"${message}"`))
+    if (line) return JSON.parse(line) as Record<string, unknown>
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+  throw new Error(`no "${message}" within ${STARTUP_TIMEOUT_MS} ms:\n${product.output()}`)
+}
+
+interface Backfill {
+  from: number
+  to: number
+  rows: number
+}
+
+async function backfillOf(product: Running): Promise<Backfill> {
+  const fields = await logged(product, 'live backfill stored')
+  expect(fields.rejected).toBe(0)
+  return { from: Date.parse(String(fields.from)), to: Date.parse(String(fields.to)), rows: Number(fields.rows) }
+}
+
+/** The raw events of [from, to) as (ts, id) pairs, from the product's own CSV export. */
+async function exportedEvents(product: Running, from: number, to: number): Promise<{ ts: number; id: string }[]> {
+  const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`
+  const response = await fetch(`${product.url}/api/export/events.csv?${range}`)
+  expect(response.status).toBe(200)
+  const [header, ...lines] = (await response.text()).split(/\r?\n/).filter((line) => line.length > 0)
+  const columns = (header ?? '').split(',').map((name) => name.replaceAll('"', ''))
+  const tsAt = columns.indexOf('ts')
+  const idAt = columns.indexOf('id')
+  return lines.map((line) => {
+    const cells = line.split(',')
+    return { ts: Number(cells[tsAt]), id: String(cells[idAt]).replaceAll('"', '') }
+  })
+}
 
 /** Another process's listener on a free loopback port. */
 async function holdPort(): Promise<{ port: number; server: Server }> {
@@ -206,4 +253,51 @@ describe('main.ts', () => {
       await deleteTopic(brokers, `${topic}.dlq`).catch(() => {})
     }
   })
+  it('the live feed fills in the last 24 hours at start, China by Beijing day and the US by night, once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trendlens-main-kept-'))
+    try {
+      const env = { SEED_SOURCE: 'sample', LIVE_RATE: '2' }
+      const first = await startProduct(env, dataDir)
+      const backfill = await backfillOf(first)
+      expect(backfill.to - backfill.from).toBe(24 * HOUR)
+      expect(Date.now() - backfill.to).toBeLessThan(STARTUP_TIMEOUT_MS)
+      const range = `from=${new Date(backfill.from).toISOString()}&to=${new Date(backfill.to).toISOString()}`
+      const count = await getJson<{ rows: number }>(`${first.url}/api/export/events/count?${range}`)
+      expect(count.rows).toBe(backfill.rows)
+      expect(backfill.rows).toBeGreaterThan(2 * 86_400 * 0.95)
+
+      const split = await getJson<RegionSplitReport>(
+        `${first.url}/api/regions/split?${range}&tz=Asia/Shanghai&granularity=hour&level=country&metric=events`,
+      )
+      const whole = split.points.filter((point) => point.ts >= backfill.from && point.ts + HOUR <= backfill.to)
+      expect(whole.length).toBeGreaterThanOrEqual(23)
+      for (const point of whole) {
+        const beijingHour = Number(point.t.slice(11, 13))
+        if (beijingHour >= 10 && beijingHour <= 20) expect(point.leader, point.t).toBe('CN')
+        if (beijingHour >= 1 && beijingHour <= 5) expect(point.leader, point.t).toBe('US')
+      }
+      expect(split.crossovers.length).toBeGreaterThan(0)
+      for (const crossover of split.crossovers) {
+        expect(crossover.ts).toBeGreaterThanOrEqual(backfill.from)
+        expect(crossover.ts).toBeLessThan(backfill.to)
+      }
+      await first.stop()
+
+      const second = await startProduct(env, dataDir)
+      const gap = await backfillOf(second)
+      // Only the time since the first run's newest stored event, not another day.
+      expect(gap.from).toBeGreaterThan(backfill.to)
+      expect(gap.to - gap.from).toBeLessThan(STARTUP_TIMEOUT_MS)
+      const events = await exportedEvents(second, backfill.from, gap.to)
+      expect(new Set(events.map((event) => event.id)).size).toBe(events.length)
+      expect(events.filter((event) => event.ts < backfill.to).length).toBe(backfill.rows)
+      // The gap's events are the second run's alone: no second is stored by both runs.
+      const gapPrefix = `l${gap.from.toString(36)}-`
+      for (const event of events) expect(event.ts >= gap.from, event.id).toBe(event.id.startsWith(gapPrefix))
+      expect(events.filter((event) => event.ts >= gap.from).length).toBe(gap.rows)
+    } finally {
+      await Promise.all(running.splice(0).map((product) => product.stop()))
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 300_000)
 })

@@ -536,6 +536,18 @@ export interface QueryCatalogue {
       dropped: number[]
     }
   }
+  /** The newest stored event of the synthetic live feed at or after `since` (epoch ms; 0 when there is none): a feed that starts again fills in the time from here, so no second of it is stored twice, however often it restarts. The raw table is ordered by time first, so only the rows since `since` are read. (`ingest/ingest_live_newest.sql`) */
+  ingest_live_newest: {
+    params: {
+      /** epoch ms */
+      since: number
+      /** the id prefix of every live event */
+      prefix: string
+    }
+    row: {
+      newest_ms: number
+    }
+  }
   /** The newest event time each partition of a source had reached, from the ledger: where a restarted consumer's dedup window ends on each partition. (`ingest/ingest_partition_event_times.sql`) */
   ingest_partition_event_times: {
     params: {

@@ -1,4 +1,5 @@
 import { serveStatic } from '@hono/node-server/serve-static'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
@@ -6,10 +7,11 @@ import { matchedRoutes } from 'hono/route'
 import { type AppDeps, type AppEnv, ExportSlots, type Services, ZoneNames } from './context.ts'
 import { ApiError, toApiError } from './errors.ts'
 import { LiveHub } from './live-hub.ts'
-import { openApiDocument } from './openapi.ts'
+import { type OpenApiDocument, openApiDocument, router } from './openapi.ts'
 import { RequestMetrics } from './request-metrics.ts'
 import { ResponseCache } from './response-cache.ts'
 import { annotationRoutes } from './routes/annotations.ts'
+import { documentRoutes } from './routes/docs.ts'
 import { exportRoutes } from './routes/export.ts'
 import { hashtagRoutes } from './routes/hashtags.ts'
 import { LIVE_INTERVAL_MS, liveRoutes } from './routes/live.ts'
@@ -29,7 +31,7 @@ const MAX_REQUEST_ID_LENGTH = 128
 /** Schema migrations take seconds; clients polling a starting product need not come back sooner. */
 const STARTING_RETRY_AFTER_SECONDS = 5
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const services: Services = {
     deps,
     cache: new ResponseCache(deps.responseCacheMs ?? DEFAULT_RESPONSE_CACHE_MS, (key, error) =>
@@ -44,7 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     live: new LiveHub(deps, deps.liveIntervalMs ?? LIVE_INTERVAL_MS, deps.api.liveMaxClients),
     annotationsRevision: { value: 0 },
   }
-  const app = new Hono<AppEnv>()
+  const app = router()
 
   app.use(requestId({ limitLength: MAX_REQUEST_ID_LENGTH }))
   app.use(async (c, next) => {
@@ -71,8 +73,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/annotations', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }))
   app.route('/api/annotations', annotationRoutes(services))
   app.route('/api/meta', metaRoutes(services))
-  const openApi = openApiDocument({ tokenRequired: deps.api.token !== undefined })
-  app.get('/api/openapi.json', (c) => c.json(openApi))
+  // Made on first request, when every route is registered, so the document lists them all.
+  let document: OpenApiDocument | undefined
+  const tokenRequired = deps.api.token !== undefined
+  app.route(
+    '/api',
+    documentRoutes(() => (document ??= openApiDocument(app, { tokenRequired }))),
+  )
 
   if (deps.dashboardDir !== undefined) serveDashboard(app, deps.dashboardDir)
   return withErrorHandlers(app, deps)
@@ -82,7 +89,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
  * What an ingest-only worker serves on its port: `/healthz`, `/readyz` (store and ingest state) and `/metrics`
  * (the ingest's and the process's), so the lag of every worker is seen, not only the API's.
  */
-export function createOperationsApp(deps: Omit<AppDeps, 'routes' | 'dashboardDir'>): Hono<AppEnv> {
+export function createOperationsApp(deps: Omit<AppDeps, 'routes' | 'dashboardDir'>): OpenAPIHono<AppEnv> {
   return createApp({ ...deps, routes: 'operations' })
 }
 
@@ -98,7 +105,7 @@ export function createStartingApp(): Hono<AppEnv> {
 }
 
 /** The one error body for unknown routes and thrown errors. */
-function withErrorHandlers(app: Hono<AppEnv>, deps: AppDeps): Hono<AppEnv> {
+function withErrorHandlers(app: OpenAPIHono<AppEnv>, deps: AppDeps): OpenAPIHono<AppEnv> {
   app.notFound((c) => {
     const error = new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)
     return c.json(error.body(c.get('requestId')), 404)
@@ -152,7 +159,7 @@ const PAGE_CACHE = 'no-cache'
  * index.html for any other page path so the single-page app can route it. Paths with a file extension that do not
  * exist stay 404s (a missing script should not get HTML).
  */
-function serveDashboard(app: Hono<AppEnv>, root: string): void {
+function serveDashboard(app: OpenAPIHono<AppEnv>, root: string): void {
   const files = serveStatic<AppEnv>({ root, precompressed: true })
   const index = serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true })
   // The header goes on before the file is read (a response's headers are fixed once it is made) and comes off

@@ -1,232 +1,86 @@
-/** The OpenAPI 3.1 document, assembled from the same zod schemas that validate each request. */
-import {
-  annotationBody,
-  annotationsQuery,
-  csvOptions,
-  eventsExportQuery,
-  growthQuery,
-  heatmapQuery,
-  liveQuery,
-  overviewQuery,
-  splitQuery,
-  topQuery,
-  trendingQuery,
-} from '@trendlens/contract'
-import { z } from 'zod'
-import { API_VERSION } from './routes/system.ts'
+/**
+ * Routes are declared with their request and response schemas (`createRoute`), so the validation a route runs and
+ * the OpenAPI 3.1 document it appears in come from the same declaration and cannot drift.
+ */
+import { type Hook, OpenAPIHono } from '@hono/zod-openapi'
+import { type ErrorCode, errorBody } from '@trendlens/contract'
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import type { AppEnv } from './context.ts'
+import { bodyProblem, queryProblem } from './params.ts'
 
-type QuerySchema = z.ZodObject
+/** The version of this API's contract: the document's `info.version` and `/api/meta`'s `version`. */
+export const API_VERSION = '1.0.0'
 
-interface Operation {
-  method: 'get' | 'post' | 'delete'
-  path: string
-  summary: string
-  query?: QuerySchema
-  pathParams?: Record<string, string>
-  body?: z.ZodType
-  /** Media type of the success response. */
-  produces: 'application/json' | 'text/csv' | 'text/event-stream' | 'text/plain' | null
-  success?: number
+/** Operations are grouped by these tags in the document and on the docs page, in this order. */
+const TAGS = [
+  { name: 'reports', description: 'Aggregates over a time range, bucketed in the viewer’s time zone' },
+  { name: 'live', description: 'The live stream and the ingest counters' },
+  { name: 'export', description: 'CSV downloads of every report and of raw events' },
+  { name: 'annotations', description: 'Dated notes shown on charts' },
+  { name: 'meta', description: 'What the dashboard starts from, this document and its page' },
+  { name: 'operations', description: 'Liveness, readiness and metrics for probes and Prometheus' },
+] as const
+
+/**
+ * A sub-app whose routes refuse a bad request with the one error body: a 400 naming the parameter or body field,
+ * never the validator's own shape.
+ */
+export function router(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: refuseInvalidRequest })
 }
 
-const OPERATIONS: Operation[] = [
-  {
-    method: 'get',
-    path: '/api/overview',
-    summary: 'KPIs of the range against the previous period',
-    query: overviewQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/hashtags/growth',
-    summary: 'Views and discussions per bucket, cumulative, with milestones',
-    query: growthQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/hashtags/top',
-    summary: 'Top tags by views or discussions',
-    query: topQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/hashtags/trending',
-    summary: 'Breakout tags: recent rate against their own baseline',
-    query: trendingQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/regions/split',
-    summary: 'Events or active users per bucket by region, shares, leader and crossovers',
-    query: splitQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/regions/heatmap',
-    summary: 'Hour-of-day by day heatmap in the time zone',
-    query: heatmapQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/live',
-    summary: 'Server-sent events: a tick every 2 s with the newest minute and ingest health',
-    query: liveQuery,
-    produces: 'text/event-stream',
-  },
-  { method: 'get', path: '/api/ingest', summary: 'Ingest counters and rates', produces: 'application/json' },
-  {
-    method: 'get',
-    path: '/api/export/overview.csv',
-    summary: 'Overview as CSV',
-    query: overviewQuery,
-    produces: 'text/csv',
-  },
-  {
-    method: 'get',
-    path: '/api/export/growth.csv',
-    summary: 'Tag growth series as CSV',
-    query: growthQuery,
-    produces: 'text/csv',
-  },
-  { method: 'get', path: '/api/export/top.csv', summary: 'Top tags as CSV', query: topQuery, produces: 'text/csv' },
-  {
-    method: 'get',
-    path: '/api/export/trending.csv',
-    summary: 'Trending tags as CSV',
-    query: trendingQuery,
-    produces: 'text/csv',
-  },
-  {
-    method: 'get',
-    path: '/api/export/regions.csv',
-    summary: 'Region split as CSV (one row per bucket and region)',
-    query: splitQuery,
-    produces: 'text/csv',
-  },
-  {
-    method: 'get',
-    path: '/api/export/heatmap.csv',
-    summary: 'Heatmap cells as CSV',
-    query: heatmapQuery,
-    produces: 'text/csv',
-  },
-  {
-    method: 'get',
-    path: '/api/export/events.csv',
-    summary: 'Raw events of a range as streamed CSV (row cap: EXPORT_MAX_ROWS)',
-    query: eventsExportQuery,
-    produces: 'text/csv',
-  },
-  {
-    method: 'get',
-    path: '/api/export/events/count',
-    summary: 'How many rows the raw events export of these parameters holds, and the cap: {rows, limit}',
-    query: eventsExportQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'get',
-    path: '/api/annotations',
-    summary: 'Annotations dated in the range',
-    query: annotationsQuery,
-    produces: 'application/json',
-  },
-  {
-    method: 'post',
-    path: '/api/annotations',
-    summary: 'Add an annotation',
-    body: annotationBody,
-    produces: 'application/json',
-    success: 201,
-  },
-  {
-    method: 'delete',
-    path: '/api/annotations/{id}',
-    summary: 'Delete an annotation',
-    pathParams: { id: 'The annotation id' },
-    produces: null,
-    success: 204,
-  },
-  {
-    method: 'get',
-    path: '/api/meta',
-    summary: 'Defaults for the dashboard: time zone, data range, the story',
-    produces: 'application/json',
-  },
-  { method: 'get', path: '/api/openapi.json', summary: 'This document', produces: 'application/json' },
-  { method: 'get', path: '/healthz', summary: 'Liveness', produces: 'application/json' },
-  {
-    method: 'get',
-    path: '/readyz',
-    summary: 'Readiness: the store answers (503 otherwise)',
-    produces: 'application/json',
-  },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', produces: 'text/plain' },
-]
-
-type JsonSchema = Record<string, unknown>
-
-function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _draft, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema
-  return rest
+const refuseInvalidRequest: Hook<unknown, AppEnv, string, void> = (result, c: Context<AppEnv>) => {
+  if (result.success) return
+  if (result.target === 'json') throw bodyProblem(result.error)
+  throw queryProblem(result.error, result.target === 'query' ? c.req.queries() : {})
 }
 
-function queryParameters(query: QuerySchema): JsonSchema[] {
-  return Object.entries(query.shape).map(([name, field]) => {
-    const schema = jsonSchema(field as z.ZodType)
-    const { description, ...rest } = schema
-    const parameter: JsonSchema = { name, in: 'query', required: false, schema: rest }
-    if (typeof description === 'string') parameter.description = description
-    if (rest.type === 'array') Object.assign(parameter, { style: 'form', explode: true })
-    return parameter
-  })
-}
+/** What each error status means on this API, with the codes it carries. */
+const ERROR_STATUSES = {
+  400: ['A parameter or body field is invalid; `parameter` names it', ['invalid_parameter', 'invalid_body']],
+  401: ['The API token is missing or wrong (only when API_TOKEN is set)', ['unauthorized']],
+  403: ['A write from another origin', ['forbidden_origin']],
+  404: ['No such resource', ['not_found']],
+  413: ['The request body or the export is too large', ['invalid_body', 'export_too_large']],
+  415: ['A write without Content-Type: application/json', ['unsupported_media_type']],
+  429: ['Too many exports at once (EXPORT_MAX_CONCURRENT, EXPORT_MAX_PER_CLIENT)', ['too_many_exports']],
+  503: [
+    'The store is unreachable, the request was cancelled, or a limit of open streams is reached',
+    ['store_unavailable', 'cancelled', 'too_many_connections', 'ingest_not_ready'],
+  ],
+  504: ['The query took longer than QUERY_TIMEOUT_MS', ['query_timeout']],
+} as const satisfies Record<number, readonly [string, readonly ErrorCode[]]>
+type ErrorStatus = keyof typeof ERROR_STATUSES
 
-const ERROR_RESPONSE = {
-  description: 'Error',
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-}
+const errorContent = { 'application/json': { schema: errorBody } }
 
-export function openApiDocument(options: { tokenRequired: boolean }): JsonSchema {
-  const paths: Record<string, Record<string, JsonSchema>> = {}
-  for (const op of OPERATIONS) {
-    const parameters: JsonSchema[] = op.query ? queryParameters(op.query) : []
-    if (op.produces === 'text/csv') parameters.push(...queryParameters(csvOptions))
-    for (const [name, description] of Object.entries(op.pathParams ?? {})) {
-      parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } })
-    }
-    const success = op.success ?? 200
-    const responses: Record<string, JsonSchema> = {
-      [success]: op.produces
-        ? {
-            description: 'Success',
-            content: {
-              [op.produces]: { schema: op.produces === 'application/json' ? { type: 'object' } : { type: 'string' } },
-            },
-          }
-        : { description: 'Success' },
-      '4XX': ERROR_RESPONSE,
-      '5XX': ERROR_RESPONSE,
-    }
-    const operation: JsonSchema = { summary: op.summary, parameters, responses }
-    if (op.body) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } }
-    }
-    if (options.tokenRequired && op.path.startsWith('/api/') && op.path !== '/api/openapi.json') {
-      // A token in the URL is accepted only where headers cannot be sent: EventSource and download links.
-      const urlToken = op.method === 'get' && (op.path === '/api/live' || op.path.startsWith('/api/export/'))
-      operation.security = urlToken ? [{ bearer: [] }, { queryToken: [] }] : [{ bearer: [] }]
-    }
-    paths[op.path] ??= {}
-    ;(paths[op.path] as Record<string, JsonSchema>)[op.method] = operation
+/** The error responses of a route, each with the one error body. */
+export function errorResponses<const S extends ErrorStatus>(...statuses: S[]) {
+  const responses = {} as Record<S, { description: string; content: typeof errorContent }>
+  for (const status of statuses) {
+    const [meaning, codes] = ERROR_STATUSES[status]
+    responses[status] = { description: `${meaning} (code: ${codes.join(', ')})`, content: errorContent }
   }
-  return {
+  return responses
+}
+
+/** Errors any route that reads the store can answer. */
+export const STORE_ERRORS = [503, 504] as const
+
+/** A JSON success response. */
+export function json<Schema extends z.ZodType>(schema: Schema, description: string) {
+  return { description, content: { 'application/json': { schema } } }
+}
+
+export type OpenApiDocument = ReturnType<OpenAPIHono<AppEnv>['getOpenAPI31Document']>
+
+/**
+ * The document of every route registered on the app. With a token configured, each /api operation but the document
+ * and its page says so: a bearer header, or `?token=` where headers cannot be sent (EventSource and download links).
+ */
+export function openApiDocument(app: OpenAPIHono<AppEnv>, options: { tokenRequired: boolean }): OpenApiDocument {
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'TrendLens API',
@@ -235,24 +89,33 @@ export function openApiDocument(options: { tokenRequired: boolean }): JsonSchema
         'Trend and traffic analytics. Every data route takes from, to (ISO 8601 or relative: -24h, -7d, now) and ' +
         'tz (IANA). Errors are {code, message, requestId}; a bad parameter is 400 invalid_parameter naming it.',
     },
-    paths,
-    components: {
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['code', 'message', 'requestId'],
-          properties: {
-            code: { type: 'string' },
-            message: { type: 'string' },
-            requestId: { type: 'string' },
-            parameter: { type: 'string', description: 'The offending parameter or body field' },
-          },
-        },
-      },
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer' },
-        queryToken: { type: 'apiKey', in: 'query', name: 'token' },
-      },
+    tags: TAGS.map((tag) => ({ ...tag })),
+  })
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      queryToken: { type: 'apiKey', in: 'query', name: 'token' },
     },
   }
+  if (!options.tokenRequired) return document
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (!path.startsWith('/api/') || OPEN_PATHS.has(path)) continue
+    for (const method of ['get', 'post', 'delete'] as const) {
+      const operation = item[method]
+      if (!operation) continue
+      const urlToken = method === 'get' && (path === '/api/live' || path.startsWith('/api/export/'))
+      operation.security = urlToken ? [{ bearer: [] }, { queryToken: [] }] : [{ bearer: [] }]
+      operation.responses = { ...operation.responses, 401: UNAUTHORIZED }
+    }
+  }
+  return document
 }
+
+const UNAUTHORIZED = {
+  description: `${ERROR_STATUSES[401][0]} (code: unauthorized)`,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+}
+
+/** The /api paths that need no token: the document and its page describe the API and hold no data. */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs'])

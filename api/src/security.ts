@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './context.ts'
 import { ApiError } from './errors.ts'
+import { OPEN_PATHS } from './openapi.ts'
 
 /** Loopback names: the product is a local tool until someone configures the names it is served under. */
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
@@ -151,14 +152,14 @@ function tryUrl(text: string): URL | undefined {
 }
 
 /**
- * Every /api route but the OpenAPI document needs the token as `Authorization: Bearer <token>` (the scheme in any
+ * Every /api route but the OpenAPI document and its page needs the token as `Authorization: Bearer <token>` (the scheme in any
  * letter case). The live stream and downloads may carry it as `?token=` on GET instead, because EventSource and a
  * download link cannot send headers; nothing else accepts it there, so a token in a URL never authorises a write.
  */
 export function requireToken(token: string): MiddlewareHandler<AppEnv> {
   const expected = createHash('sha256').update(token).digest()
   return async (c, next) => {
-    if (c.req.path === '/api/openapi.json') return next()
+    if (OPEN_PATHS.has(c.req.path)) return next()
     const given = bearerToken(c.req.header('Authorization')) ?? queryToken(c)
     // Comparing digests keeps the comparison constant-time whatever the lengths.
     const matches = given !== undefined && timingSafeEqual(createHash('sha256').update(given).digest(), expected)

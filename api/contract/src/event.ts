@@ -18,23 +18,25 @@ export interface WireEvent {
 }
 
 /** Why an event was refused. Stable codes: they are written to the dead-letter topic and counted in metrics. */
-export type RejectReason =
-  | 'too_large'
-  | 'bad_utf8'
-  | 'bad_json'
-  | 'not_an_object'
-  | 'bad_id'
-  | 'bad_type'
-  | 'bad_ts'
-  | 'ts_out_of_range'
-  | 'bad_user_id'
-  | 'bad_note_id'
-  | 'bad_hashtags'
-  | 'too_many_hashtags'
-  | 'hashtag_too_long'
-  | 'bad_region'
-  | 'bad_ip'
-  | 'bad_lang'
+export const REJECT_REASONS = [
+  'too_large',
+  'bad_utf8',
+  'bad_json',
+  'not_an_object',
+  'bad_id',
+  'bad_type',
+  'bad_ts',
+  'ts_out_of_range',
+  'bad_user_id',
+  'bad_note_id',
+  'bad_hashtags',
+  'too_many_hashtags',
+  'hashtag_too_long',
+  'bad_region',
+  'bad_ip',
+  'bad_lang',
+] as const
+export type RejectReason = (typeof REJECT_REASONS)[number]
 
 /** A real event is a few hundred bytes; 16 KiB leaves room for long tag lists without letting a blob through. */
 export const MAX_EVENT_BYTES = 16 * 1024

@@ -1,14 +1,12 @@
-/**
- * CSV downloads of every report and of raw events. Reports are small and written at once; raw events are the
- * engine's own CSV output, streamed block by block, so memory stays flat however many rows the range holds.
- */
 import type { Socket } from 'node:net'
+import { createRoute } from '@hono/zod-openapi'
 import {
+  csvOptions,
   EXPORT_DATASETS,
   type ExportDataset,
   eventsExportQuery,
+  exportCount,
   fileStamp,
-  growthQuery,
   heatmapQuery,
   overviewQuery,
   splitQuery,
@@ -16,17 +14,19 @@ import {
   topQuery,
   trendingQuery,
 } from '@trendlens/contract'
-import type { Context } from 'hono'
-import { Hono } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { z } from 'zod'
 import type { AppEnv, Services } from '../context.ts'
 import { csvLine } from '../csv.ts'
 import { ApiError, invalidParameter } from '../errors.ts'
-import { combinedTags, parseQuery, splitCsvOptions } from '../params.ts'
+import { errorResponses, json, router, STORE_ERRORS } from '../openapi.ts'
+import { combinedTags, repeatable } from '../params.ts'
 import { growthTable, loadGrowth, loadTop, loadTrending, topTable, trendingTable } from '../reports/hashtags.ts'
 import { loadOverview, overviewTable } from '../reports/overview.ts'
 import { heatmapTable, loadHeatmap, loadSplit, splitTable } from '../reports/regions.ts'
 import type { Table } from '../reports/table.ts'
 import { requestedRange, resolveZone } from '../scope.ts'
+import { growthQueryString } from './hashtags.ts'
 
 /** One chunk is read from the engine while the previous one is being sent, so the engine and the socket work at once. */
 const PREFETCH = new CountQueuingStrategy({ highWaterMark: 2 })
@@ -40,85 +40,185 @@ const encoder = new TextEncoder()
 /** U+FEFF in UTF-8: the byte-order mark `bom=1` puts first. */
 const UTF8_BOM = '\uFEFF'
 
-export function exportRoutes(services: Services): Hono<AppEnv> {
-  return new Hono<AppEnv>()
-    .get('/events/count', async (c) => {
+/** The raw events parameters as a query string carries them: `tag` given once or repeated. */
+const eventsQueryString = eventsExportQuery.extend({ tag: repeatable(eventsExportQuery.shape.tag) })
+
+/** A download's parameters: its report's, and `bom`. */
+function withCsvOptions<Shape extends z.ZodRawShape>(query: z.ZodObject<Shape, z.core.$strict>) {
+  return query.extend(csvOptions.shape)
+}
+
+const CSV_ERRORS = [400, 429, ...STORE_ERRORS] as const
+
+function csvResponse(description: string) {
+  return {
+    description: `${description}. Sent with Content-Disposition: attachment and a file name naming the range and zone.`,
+    content: { 'text/csv; charset=utf-8': { schema: z.string() } },
+  }
+}
+
+const countRoute = createRoute({
+  method: 'get',
+  path: '/events/count',
+  operationId: 'countEventsExport',
+  tags: ['export'],
+  summary: 'How many rows the raw events export of these parameters holds, and the cap',
+  request: { query: withCsvOptions(eventsQueryString) },
+  responses: { 200: json(exportCount, 'The row count and the cap'), ...errorResponses(400, ...STORE_ERRORS) },
+})
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/events.csv',
+  operationId: 'exportEventsCsv',
+  tags: ['export'],
+  summary: 'Raw events of a range as streamed CSV (row cap: EXPORT_MAX_ROWS)',
+  request: { query: withCsvOptions(eventsQueryString) },
+  responses: {
+    200: {
+      ...csvResponse('One row per event, streamed as the engine reads it'),
+      headers: { 'X-Export-Rows': { description: 'The number of rows the file holds', schema: { type: 'integer' } } },
+    },
+    ...errorResponses(...CSV_ERRORS, 413),
+  },
+})
+
+function reportRoute<Shape extends z.ZodRawShape>(
+  dataset: Exclude<ExportDataset, 'events'>,
+  operationId: string,
+  summary: string,
+  query: z.ZodObject<Shape, z.core.$strict>,
+) {
+  return createRoute({
+    method: 'get',
+    path: `/${dataset}.csv`,
+    operationId,
+    tags: ['export'],
+    summary,
+    request: { query: withCsvOptions(query) },
+    responses: { 200: csvResponse(summary), ...errorResponses(...CSV_ERRORS) },
+  })
+}
+
+const overviewCsv = reportRoute('overview', 'exportOverviewCsv', 'Overview as CSV', overviewQuery)
+const growthCsv = reportRoute('growth', 'exportGrowthCsv', 'Tag growth series as CSV', growthQueryString)
+const topCsv = reportRoute('top', 'exportTopCsv', 'Top tags as CSV', topQuery)
+const trendingCsv = reportRoute('trending', 'exportTrendingCsv', 'Trending tags as CSV', trendingQuery)
+const regionsCsv = reportRoute(
+  'regions',
+  'exportRegionsCsv',
+  'Region split as CSV (one row per bucket and region)',
+  splitQuery,
+)
+const heatmapCsv = reportRoute('heatmap', 'exportHeatmapCsv', 'Heatmap cells as CSV', heatmapQuery)
+
+/** The file names this router serves; any other name is a bad `dataset`, not a missing route. */
+const EXPORT_FILES: ReadonlySet<string> = new Set(EXPORT_DATASETS.map((dataset) => `${dataset}.csv`))
+
+const refuseUnknownExport: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const file = c.req.param('file') ?? ''
+  if (EXPORT_FILES.has(file)) return next()
+  throw invalidParameter(
+    'dataset',
+    `dataset: unknown export "${file.slice(0, 40)}"; one of ${EXPORT_DATASETS.map((d) => `${d}.csv`).join(', ')}`,
+  )
+}
+
+/** What a report export sends: its table, and the range, zone and subject its file is named after. */
+interface ReportCsv {
+  table: Table
+  range: TimeRange
+  zone: string
+  subject: string[]
+}
+
+export function exportRoutes(services: Services) {
+  const report = (dataset: string, bom: string | undefined, c: Context<AppEnv>, build: () => Promise<ReportCsv>) =>
+    reportExport(services, c, dataset, bom === '1' ? UTF8_BOM : '', build)
+  const app = router()
+  app.use('/:file', refuseUnknownExport)
+  return app
+    .openapi(countRoute, async (c) => {
       // What a raw export of these parameters would hold, asked before starting it (the UI shows it first).
-      const { rest } = splitCsvOptions(c.req.queries())
-      const { rows } = await countEvents(services, c, rest)
-      return c.json({ rows, limit: services.deps.api.exportMaxRows })
+      const { rows } = await countEvents(services, c, c.req.valid('query'))
+      return c.json({ rows, limit: services.deps.api.exportMaxRows }, 200)
     })
-    .get('/:file', async (c) => {
-      const file = c.req.param('file')
-      const dataset = file.endsWith('.csv') ? file.slice(0, -4) : file
-      if (!(EXPORT_DATASETS as readonly string[]).includes(dataset)) {
-        throw invalidParameter(
-          'dataset',
-          `dataset: unknown export "${file.slice(0, 40)}"; one of ${EXPORT_DATASETS.map((d) => `${d}.csv`).join(', ')}`,
-        )
-      }
-      const { options, rest: queries } = splitCsvOptions(c.req.queries())
-      const prefix = options.bom === '1' ? UTF8_BOM : ''
+    .openapi(eventsRoute, async (c) => {
+      const query = c.req.valid('query')
       const release = services.exports.acquire(clientAddress(c))
       try {
-        if (dataset === 'events') return await eventsExport(services, c, queries, prefix, release)
-        const { table, range, zone, subject } = await reportTable(
-          services,
-          dataset as Exclude<ExportDataset, 'events'>,
-          queries,
-        )
-        const body = [prefix + csvLine(table.header), ...table.rows.map(csvLine)]
-        setDownloadHeaders(c, filename(dataset, subject, range, zone))
-        release()
-        return c.body(textStream(body))
+        return await eventsExport(services, c, query, query.bom === '1' ? UTF8_BOM : '', release)
       } catch (error) {
         release()
         throw error
       }
     })
+    .openapi(overviewCsv, (c) =>
+      report('overview', c.req.valid('query').bom, c, async () => {
+        const overview = await loadOverview(services, c.req.valid('query'), Date.now())
+        return { table: overviewTable(overview), range: toRange(overview.range), zone: overview.tz, subject: [] }
+      }),
+    )
+    .openapi(growthCsv, (c) =>
+      report('growth', c.req.valid('query').bom, c, async () => {
+        const query = c.req.valid('query')
+        const growth = await loadGrowth(services, query, Date.now())
+        const subject = combinedTags(query)
+        return { table: growthTable(growth), range: toRange(growth.range), zone: growth.tz, subject }
+      }),
+    )
+    .openapi(topCsv, (c) =>
+      report('top', c.req.valid('query').bom, c, async () => {
+        const top = await loadTop(services, c.req.valid('query'), Date.now())
+        return { table: topTable(top), range: toRange(top.range), zone: top.tz, subject: [top.by] }
+      }),
+    )
+    .openapi(trendingCsv, (c) =>
+      report('trending', c.req.valid('query').bom, c, async () => {
+        const trending = await loadTrending(services, c.req.valid('query'), Date.now())
+        const range = { from: trending.windowTs.baselineFrom, to: trending.windowTs.recentTo }
+        return { table: trendingTable(trending), range, zone: trending.tz, subject: [trending.by] }
+      }),
+    )
+    .openapi(regionsCsv, (c) =>
+      report('regions', c.req.valid('query').bom, c, async () => {
+        const split = await loadSplit(services, c.req.valid('query'), Date.now())
+        const subject = [split.level, split.metric]
+        return { table: splitTable(split), range: toRange(split.range), zone: split.tz, subject }
+      }),
+    )
+    .openapi(heatmapCsv, (c) =>
+      report('heatmap', c.req.valid('query').bom, c, async () => {
+        const heatmap = await loadHeatmap(services, c.req.valid('query'), Date.now())
+        const subject = [...heatmap.regions, heatmap.metric]
+        return { table: heatmapTable(heatmap), range: toRange(heatmap.range), zone: heatmap.tz, subject }
+      }),
+    )
 }
 
-async function reportTable(
+/** A report as a CSV download, holding one of the export slots while it is read and written. */
+async function reportExport(
   services: Services,
-  dataset: Exclude<ExportDataset, 'events'>,
-  queries: Record<string, string[]>,
-): Promise<{ table: Table; range: TimeRange; zone: string; subject: string[] }> {
-  const now = Date.now()
-  switch (dataset) {
-    case 'growth': {
-      const query = parseQuery(growthQuery, queries)
-      const report = await loadGrowth(services, query, now)
-      return { table: growthTable(report), range: toRange(report.range), zone: report.tz, subject: combinedTags(query) }
-    }
-    case 'top': {
-      const report = await loadTop(services, parseQuery(topQuery, queries), now)
-      return { table: topTable(report), range: toRange(report.range), zone: report.tz, subject: [report.by] }
-    }
-    case 'trending': {
-      const report = await loadTrending(services, parseQuery(trendingQuery, queries), now)
-      const range = { from: report.windowTs.baselineFrom, to: report.windowTs.recentTo }
-      return { table: trendingTable(report), range, zone: report.tz, subject: [report.by] }
-    }
-    case 'regions': {
-      const report = await loadSplit(services, parseQuery(splitQuery, queries), now)
-      const subject = [report.level, report.metric]
-      return { table: splitTable(report), range: toRange(report.range), zone: report.tz, subject }
-    }
-    case 'heatmap': {
-      const report = await loadHeatmap(services, parseQuery(heatmapQuery, queries), now)
-      const subject = [...report.regions, report.metric]
-      return { table: heatmapTable(report), range: toRange(report.range), zone: report.tz, subject }
-    }
-    case 'overview': {
-      const report = await loadOverview(services, parseQuery(overviewQuery, queries), now)
-      return { table: overviewTable(report), range: toRange(report.range), zone: report.tz, subject: [] }
-    }
+  c: Context<AppEnv>,
+  dataset: string,
+  prefix: string,
+  build: () => Promise<ReportCsv>,
+): Promise<Response> {
+  const release = services.exports.acquire(clientAddress(c))
+  try {
+    const { table, range, zone, subject } = await build()
+    const body = [prefix + csvLine(table.header), ...table.rows.map(csvLine)]
+    setDownloadHeaders(c, filename(dataset, subject, range, zone))
+    return c.body(textStream(body))
+  } finally {
+    release()
   }
 }
 
+type EventsQuery = z.output<typeof eventsQueryString>
+
 /** The rows a raw export of these parameters holds, with the range, zone and filters it was read with. */
-async function countEvents(services: Services, c: Context<AppEnv>, queries: Record<string, string[]>) {
-  const query = parseQuery(eventsExportQuery, queries)
+async function countEvents(services: Services, c: Context<AppEnv>, query: EventsQuery) {
   const zone = await resolveZone(services, query.tz)
   const range = requestedRange(query, zone, Date.now())
   const tags = combinedTags(query)
@@ -138,12 +238,12 @@ async function countEvents(services: Services, c: Context<AppEnv>, queries: Reco
 async function eventsExport(
   services: Services,
   c: Context<AppEnv>,
-  queries: Record<string, string[]>,
+  query: EventsQuery,
   prefix: string,
   release: () => void,
 ) {
   const { store, api, log } = services.deps
-  const { rows, zone, range, tags, filters } = await countEvents(services, c, queries)
+  const { rows, zone, range, tags, filters } = await countEvents(services, c, query)
   const clientGone = c.req.raw.signal
   if (rows > api.exportMaxRows) {
     throw new ApiError(

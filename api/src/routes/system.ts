@@ -1,24 +1,59 @@
 /** Liveness, readiness, Prometheus metrics and the metadata the dashboard starts from. */
-import { localIso, type MetaReport } from '@trendlens/contract'
+import { createRoute } from '@hono/zod-openapi'
+import { ingestState, localIso, type MetaReport, metaReport } from '@trendlens/contract'
 import { UNREADY_INGEST_STATES } from '@trendlens/ingest'
-import { Hono } from 'hono'
-import type { AppEnv, Services } from '../context.ts'
+import { z } from 'zod'
+import type { Services } from '../context.ts'
 import { ApiError } from '../errors.ts'
+import { API_VERSION, errorResponses, json, router, STORE_ERRORS } from '../openapi.ts'
 import { processMetrics } from '../process-metrics.ts'
 import { cached } from '../reports/table.ts'
 import { renderIngestMetrics } from '../request-metrics.ts'
 import { reply } from './reply.ts'
 
-/** The version of this API's contract, also the OpenAPI document's `info.version`. */
-export const API_VERSION = '1.0.0'
-
 /** Prometheus' text exposition format. */
 export const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8'
 
-export function healthRoutes(services: Services): Hono<AppEnv> {
-  return new Hono<AppEnv>()
-    .get('/healthz', (c) => c.json({ status: 'ok' }))
-    .get('/readyz', async (c) => {
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  operationId: 'getHealth',
+  tags: ['operations'],
+  summary: 'Liveness: the process answers',
+  responses: { 200: json(z.object({ status: z.literal('ok') }), 'Alive') },
+})
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  operationId: 'getReadiness',
+  tags: ['operations'],
+  summary: 'Readiness: the store answers and the ingest is not paused, stuck or stopped',
+  responses: {
+    200: json(z.object({ status: z.literal('ready'), backend: z.string(), ingest: ingestState }), 'Ready'),
+    // `ingest_not_ready` adds the ingest's state, its reason, since when, and the total lag to the error body.
+    ...errorResponses(503),
+  },
+})
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  operationId: 'getMetrics',
+  tags: ['operations'],
+  summary: 'Prometheus metrics: requests, exports, live streams, ingest and the process',
+  responses: {
+    200: {
+      description: "Prometheus' text exposition format 0.0.4",
+      content: { [PROMETHEUS_TEXT]: { schema: z.string() } },
+    },
+  },
+})
+
+export function healthRoutes(services: Services) {
+  return router()
+    .openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200))
+    .openapi(readyRoute, async (c) => {
       let reachable: boolean
       try {
         reachable = await services.deps.store.ping()
@@ -36,9 +71,9 @@ export function healthRoutes(services: Services): Hono<AppEnv> {
         const body = { ...new ApiError(503, 'ingest_not_ready', message).body(c.get('requestId')), ingest: reason }
         return c.json({ ...body, state: ingest.state, since: ingest.stateSince, totalLag: ingest.totalLag }, 503)
       }
-      return c.json({ status: 'ready', backend: services.deps.store.backend, ingest: ingest.state })
+      return c.json({ status: 'ready' as const, backend: services.deps.store.backend, ingest: ingest.state }, 200)
     })
-    .get('/metrics', (c) => {
+    .openapi(metricsRoute, (c) => {
       const live = { clients: services.live.clients, queries: services.live.queries }
       const text =
         services.requests.render(services.exports, live) +
@@ -48,8 +83,17 @@ export function healthRoutes(services: Services): Hono<AppEnv> {
     })
 }
 
-export function metaRoutes(services: Services): Hono<AppEnv> {
-  return new Hono<AppEnv>().get('/', async (c) => {
+const metaRoute = createRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'getMeta',
+  tags: ['meta'],
+  summary: 'Defaults for the dashboard: time zone, data range, the story',
+  responses: { 200: json(metaReport, 'What the dashboard starts from'), ...errorResponses(...STORE_ERRORS) },
+})
+
+export function metaRoutes(services: Services) {
+  return router().openapi(metaRoute, async (c) => {
     const zone = services.deps.api.defaultTimeZone
     const meta = await cached(services, ['meta'], async (signal) => {
       const [span] = await services.deps.store.query('api_events_range', {}, { signal })

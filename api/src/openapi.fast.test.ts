@@ -115,7 +115,15 @@ describe('the OpenAPI document', () => {
     const remove = document.paths['/api/annotations/{id}']?.delete
     expect(remove?.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path' })])
     expect(Object.keys(remove?.responses ?? {})).toEqual(expect.arrayContaining(['204', '404']))
-    for (const name of ['GrowthReport', 'RegionSplitReport', 'IngestSnapshot', 'MetaReport', 'Error']) {
+    for (const name of [
+      'GrowthReport',
+      'RegionSplitReport',
+      'IngestSnapshot',
+      'LiveTick',
+      'LiveMinute',
+      'MetaReport',
+      'Error',
+    ]) {
       expect(document.components.schemas, name).toHaveProperty(name)
     }
   })

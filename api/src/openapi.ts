@@ -5,7 +5,7 @@
 import { type Hook, OpenAPIHono } from '@hono/zod-openapi'
 import { type ErrorCode, errorBody } from '@trendlens/contract'
 import type { Context } from 'hono'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { AppEnv } from './context.ts'
 import { bodyProblem, queryProblem } from './params.ts'
 
@@ -87,12 +87,14 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>, options: { tokenRequir
       version: API_VERSION,
       description:
         'Trend and traffic analytics. Every data route takes from, to (ISO 8601 or relative: -24h, -7d, now) and ' +
-        'tz (IANA). Errors are {code, message, requestId}; a bad parameter is 400 invalid_parameter naming it.',
+        'tz (IANA). Errors are {code, message, requestId}; a bad parameter is 400 invalid_parameter naming it. ' +
+        'Every route but /healthz, /readyz and /metrics answers 421 unknown_host to a Host outside ALLOWED_HOSTS.',
     },
     tags: TAGS.map((tag) => ({ ...tag })),
   })
   document.components = {
     ...document.components,
+    schemas: withStreamedSchemas(document.components?.schemas ?? {}),
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
       queryToken: { type: 'apiKey', in: 'query', name: 'token' },
@@ -111,6 +113,33 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>, options: { tokenRequir
   }
   return document
 }
+
+/**
+ * The component schemas plus those a stream's events carry, which no response body names: the live stream's
+ * `LiveTick` and the schemas it refers to, converted by zod from the contract's schemas of those ids.
+ */
+function withStreamedSchemas(schemas: Schemas): Schemas {
+  const contract = z.toJSONSchema(z.globalRegistry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+  })
+  const all: Schemas = { ...schemas }
+  const add = (id: string) => {
+    if (id in all) return
+    const found = contract.schemas[id]
+    if (!found) throw new Error(`no contract schema has the id ${id}`)
+    const { $schema: _dialect, $id: _id, ...schema } = found
+    // JSON Schema 2020-12, the dialect of OpenAPI 3.1's schema objects.
+    all[id] = schema as Schemas[string]
+    for (const [, ref] of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) add(ref as string)
+  }
+  for (const id of STREAMED_SCHEMAS) add(id)
+  return all
+}
+
+const STREAMED_SCHEMAS = ['LiveTick']
+
+type Schemas = NonNullable<NonNullable<OpenApiDocument['components']>['schemas']>
 
 const UNAUTHORIZED = {
   description: `${ERROR_STATUSES[401][0]} (code: unauthorized)`,

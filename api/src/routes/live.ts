@@ -19,9 +19,8 @@ const liveRoute = createRoute({
   responses: {
     200: {
       description:
-        'An event stream. `event: tick` carries a LiveTick as its data (JSON: at, atTs, minute, current, ingest, ' +
-        'where ingest is an IngestSnapshot), with an increasing `id`; `event: error` carries the error body when a ' +
-        'tick could not be read.',
+        'An event stream. `event: tick` carries a LiveTick (#/components/schemas/LiveTick) as its JSON data, with ' +
+        'an increasing `id`; `event: error` carries the error body when a tick could not be read.',
       content: { 'text/event-stream': { schema: z.string() } },
     },
     ...errorResponses(400, ...STORE_ERRORS),

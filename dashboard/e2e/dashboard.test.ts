@@ -704,9 +704,11 @@ describe('dashboard against the real product', () => {
     expect(phonePng.length).toBeGreaterThan(10_000)
     await phone.context.close()
 
-    const live = await open('/?range=1h&lang=en')
+    // The last 24 hours, filled in at start: the split crosses over between Beijing's day and night.
+    const live = await open('/?range=24h&lang=en')
     await ready(live.page)
     await live.page.waitForSelector('[data-testid=growth-partial]', { timeout: UI_TIMEOUT })
+    await live.page.waitForSelector('[data-testid=crossover]', { timeout: UI_TIMEOUT })
     await live.page.waitForSelector('[data-testid=heatmap-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
     await live.page.waitForFunction(() => (window.__trendlens?.liveTicks ?? 0) >= 3, undefined, { timeout: UI_TIMEOUT })
     const livePng = await live.page.screenshot({ fullPage: false })

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { AnnotationList, MetaReport, RegionSplitReport } from '@trendlens/contract'
+import type { AnnotationList, IngestSnapshot, LoadProgress, MetaReport, RegionSplitReport } from '@trendlens/contract'
 import {
   deleteTopic,
   ensureBroker,
@@ -300,4 +300,31 @@ describe('main.ts', () => {
       rmSync(dataDir, { recursive: true, force: true })
     }
   }, 300_000)
+
+  it('while the seed story loads, /api/ingest gives its progress (rows, share, rate, time left); none once loaded', async () => {
+    const scale = 0.001
+    const product = await startProduct({ ROLE: 'all', SEED_SCALE: String(scale), LIVE_RATE: '0' })
+    const seen: LoadProgress[] = []
+    const done = await pollUntil(
+      'the seed load to end',
+      async () => {
+        const ingest = await getJson<IngestSnapshot>(`${product.url}/api/ingest`)
+        if (ingest.load) seen.push(ingest.load)
+        return ingest.load === null && ingest.stored > 0 ? ingest : undefined
+      },
+      180_000,
+    )
+    expect(seen.length).toBeGreaterThanOrEqual(2)
+    const expectedRows = Math.round(scale * 246_000_000)
+    for (const load of seen) {
+      expect(load).toMatchObject({ source: `seed:scale=${scale}:seed=1`, expectedRows })
+      expect(load.percent).toBe(Number(Math.min(99.9, (100 * load.rows) / expectedRows).toFixed(1)))
+      if (load.rows > 0) expect(load.rowsPerSecond).toBeGreaterThan(0)
+      if (load.rows > 0) expect(load.etaSeconds).toBeGreaterThanOrEqual(0)
+    }
+    const rows = seen.map((load) => load.rows)
+    expect(rows).toEqual([...rows].sort((a, b) => a - b))
+    expect(rows.at(-1)).toBeGreaterThan(rows[0] as number)
+    expect(rows.at(-1)).toBeLessThanOrEqual(done.stored)
+  })
 })

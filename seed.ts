@@ -40,6 +40,7 @@ export async function replaySeedStory(
   const writer = new BatchWriter(store)
   const fromSample = config.seed.source === 'sample'
   const scale = fromSample ? SAMPLE_SCALE : config.seed.scale
+  const sample = fromSample ? readSample() : undefined
   const live =
     config.seed.liveRate > 0
       ? runLiveFeed(config.seed.liveRate, config.ingest.batchRows, store, writer, metrics, log, signal)
@@ -47,13 +48,14 @@ export async function replaySeedStory(
   const started = performance.now()
   const result = await runReplay({
     source: fromSample ? 'sample' : `seed:scale=${scale}:seed=1`,
-    chunks: () => (fromSample ? chunked(readSample(), SAMPLE_CHUNK) : generateScenario({ scale, seed: 1 })),
+    chunks: () => (sample ? chunked(sample, SAMPLE_CHUNK) : generateScenario({ scale, seed: 1 })),
     writer,
     metrics,
     batchRows: config.ingest.batchRows,
     signal,
     log: (message, fields) => log.info(message, fields),
-    expectedRows: fromSample ? undefined : Math.round(scale * SCENARIO_EVENTS_PER_SCALE),
+    expectedRows: sample ? sample.length : Math.round(scale * SCENARIO_EVENTS_PER_SCALE),
+    reportsLoad: true,
   })
   const seconds = (performance.now() - started) / 1000
   log.info('seed story loaded', {

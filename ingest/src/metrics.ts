@@ -1,4 +1,4 @@
-import type { IngestSnapshot, IngestState, IngestStateReason, RefusalReason } from '@trendlens/contract'
+import type { IngestSnapshot, IngestState, IngestStateReason, LoadProgress, RefusalReason } from '@trendlens/contract'
 
 /** States in which the product reports itself not ready. */
 export const UNREADY_INGEST_STATES: ReadonlySet<IngestState> = new Set(['paused', 'stuck', 'stopped'])
@@ -30,6 +30,8 @@ export class IngestMetrics {
   readonly rejectedByReason: Partial<Record<RefusalReason, number>> = {}
   readonly lag = new Map<string, number>()
   private readonly samples: { at: number; received: number; stored: number }[] = []
+  /** The bulk load under way, if any (the seed story's replay). */
+  private loadProgress: LoadProgress | null = null
 
   constructor(mode: string) {
     this.mode = mode
@@ -92,6 +94,11 @@ export class IngestMetrics {
     this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1
   }
 
+  /** A bulk load moved (or started: rows 0); null when it has ended. */
+  setLoad(progress: LoadProgress | null): void {
+    this.loadProgress = progress
+  }
+
   recordStored(count: number, insertMs: number, now: number = Date.now()): void {
     this.stored += count
     this.batches++
@@ -135,6 +142,7 @@ export class IngestMetrics {
       totalLag,
       lagMeasuredAt: this.lagMeasuredAt === null ? null : new Date(this.lagMeasuredAt).toISOString(),
       paused: this.paused,
+      load: this.loadProgress ? { ...this.loadProgress } : null,
     }
   }
 }

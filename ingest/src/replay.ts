@@ -1,4 +1,4 @@
-import type { WireEvent } from '@trendlens/contract'
+import type { LoadProgress, WireEvent } from '@trendlens/contract'
 import type { StoredEvent } from '@trendlens/sql'
 import type { BatchWriter } from './batch-writer.ts'
 import type { IngestMetrics } from './metrics.ts'
@@ -23,6 +23,8 @@ export interface ReplayOptions {
   expectedRows?: number
   /** How often a progress line is logged while loading (0: never). */
   progressEveryMs?: number
+  /** A bulk load (not a live feed): its progress is in the ingest's snapshot while it runs, for the dashboard. */
+  reportsLoad?: boolean
 }
 
 /** Often enough to see a long load move, rare enough not to flood the log. */
@@ -53,21 +55,36 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
 
   const progressEveryMs = options.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS
   const started = performance.now()
+  const startedAt = new Date().toISOString()
   let reportedAt = started
   // A resumed load does not know what its earlier runs stored: its figures count this run's rows.
   const expected = resumeFrom === 0 ? options.expectedRows : undefined
+  const progress = (): LoadProgress => {
+    const seconds = (performance.now() - started) / 1000
+    const rate = result.stored / Math.max(seconds, 0.001)
+    return {
+      source: options.source,
+      rows: result.stored,
+      expectedRows: expected ?? null,
+      percent: expected ? Number(Math.min(99.9, (100 * result.stored) / expected).toFixed(1)) : null,
+      rowsPerSecond: Math.round(rate),
+      etaSeconds: expected && rate > 0 ? Math.max(0, Math.round((expected - result.stored) / rate)) : null,
+      startedAt,
+    }
+  }
+  if (options.reportsLoad) metrics.setLoad(progress())
   const reportProgress = () => {
+    if (options.reportsLoad) metrics.setLoad(progress())
     const now = performance.now()
     if (progressEveryMs <= 0 || now - reportedAt < progressEveryMs) return
     reportedAt = now
-    const seconds = (now - started) / 1000
-    const rate = result.stored / Math.max(seconds, 0.001)
+    const { rows, percent, rowsPerSecond, etaSeconds } = progress()
     options.log?.('loading', {
       source: options.source,
-      rows: result.stored,
-      percent: expected ? Number(Math.min(99.9, (100 * result.stored) / expected).toFixed(1)) : undefined,
-      rowsPerSecond: Math.round(rate),
-      etaSeconds: expected && rate > 0 ? Math.max(0, Math.round((expected - result.stored) / rate)) : undefined,
+      rows,
+      percent: percent ?? undefined,
+      rowsPerSecond,
+      etaSeconds: etaSeconds ?? undefined,
     })
   }
 
@@ -98,34 +115,39 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
     pendingFirst = -1
   }
 
-  for (const chunk of options.chunks()) {
-    offset++
-    if (signal.aborted) break
-    if (offset < resumeFrom) continue
-    if (options.pace) {
-      await options.pace(offset, signal)
+  try {
+    for (const chunk of options.chunks()) {
+      offset++
       if (signal.aborted) break
-    }
-    if (pendingFirst < 0) pendingFirst = offset
-    metrics.recordReceived(chunk.length)
-    const now = nowMs()
-    for (const wire of chunk) {
-      const checked = validateEvent(wire, now)
-      if (checked.ok) pending.push(checked.event)
-      else {
-        metrics.recordRejected(checked.reason)
-        result.rejected++
+      if (offset < resumeFrom) continue
+      if (options.pace) {
+        await options.pace(offset, signal)
+        if (signal.aborted) break
       }
+      if (pendingFirst < 0) pendingFirst = offset
+      metrics.recordReceived(chunk.length)
+      const now = nowMs()
+      for (const wire of chunk) {
+        const checked = validateEvent(wire, now)
+        if (checked.ok) pending.push(checked.event)
+        else {
+          metrics.recordRejected(checked.reason)
+          result.rejected++
+        }
+      }
+      const closesRecordedBatch = firstBatchEnd !== undefined && offset === firstBatchEnd && pendingFirst === resumeFrom
+      const inRecordedBatch = firstBatchEnd !== undefined && offset < firstBatchEnd && pendingFirst === resumeFrom
+      if (closesRecordedBatch || (!inRecordedBatch && pending.length >= options.batchRows)) {
+        await flush(offset)
+        reportProgress()
+      }
+      // Yield to the event loop between chunks so the API stays responsive during a long replay.
+      if (offset % 16 === 0) await new Promise((resolve) => setImmediate(resolve))
     }
-    const closesRecordedBatch = firstBatchEnd !== undefined && offset === firstBatchEnd && pendingFirst === resumeFrom
-    const inRecordedBatch = firstBatchEnd !== undefined && offset < firstBatchEnd && pendingFirst === resumeFrom
-    if (closesRecordedBatch || (!inRecordedBatch && pending.length >= options.batchRows)) {
-      await flush(offset)
-      reportProgress()
-    }
-    // Yield to the event loop between chunks so the API stays responsive during a long replay.
-    if (offset % 16 === 0) await new Promise((resolve) => setImmediate(resolve))
+    if (pendingFirst >= 0 && !signal.aborted) await flush(offset)
+  } finally {
+    // The load is over (done, stopped or failed): the dashboard stops showing its progress.
+    if (options.reportsLoad) metrics.setLoad(null)
   }
-  if (pendingFirst >= 0 && !signal.aborted) await flush(offset)
   return result
 }

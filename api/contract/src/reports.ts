@@ -247,6 +247,24 @@ export type IngestStateReason = z.infer<typeof ingestStateReason>
 
 const isoTime = z.string().meta({ description: 'UTC time, ISO 8601' })
 
+/** A bulk load's progress (the seed story's replay at start), as its log lines give it. */
+const loadProgress = z
+  .object({
+    source: z.string().meta({ description: 'The stream loaded (`seed:scale=0.01:seed=1`, `sample`)' }),
+    rows: z.number().meta({ description: 'Rows stored by this load so far' }),
+    expectedRows: z.number().nullable().meta({
+      description: 'Rows the whole load is expected to hold (an estimate); null when unknown (a resumed load)',
+    }),
+    percent: z.number().nullable().meta({
+      description: 'Share of expectedRows stored, 0–100 (at most 99.9 until the load ends); null when unknown',
+    }),
+    rowsPerSecond: z.number(),
+    etaSeconds: z.number().nullable().meta({ description: 'Seconds left at the current rate; null when unknown' }),
+    startedAt: isoTime,
+  })
+  .meta({ id: 'LoadProgress' })
+export type LoadProgress = z.infer<typeof loadProgress>
+
 /** `GET /api/ingest`: the ingest's counters and state, also carried by every live tick. */
 export const ingestSnapshot = z
   .object({
@@ -284,6 +302,9 @@ export const ingestSnapshot = z
     totalLag: z.number(),
     lagMeasuredAt: isoTime.nullable().meta({ description: 'When the lag was last read from the broker' }),
     paused: z.boolean(),
+    load: loadProgress.nullable().meta({
+      description: 'A bulk load under way (the seed story at start): how far it has got; null when none runs',
+    }),
   })
   .meta({ id: 'IngestSnapshot' })
 export type IngestSnapshot = z.infer<typeof ingestSnapshot>

@@ -3,6 +3,7 @@ import type { IngestSnapshot, LiveTick, OverviewReport } from '@trendlens/contra
 import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInteger, type Lang, type Translate } from '../i18n.ts'
 import { kpiCards } from '../transforms/kpis.ts'
+import { loadProgressText } from '../transforms/load-progress.ts'
 import { Help } from './Help.tsx'
 import { ErrorMessage } from './Panel.tsx'
 
@@ -119,6 +120,12 @@ export function IngestCard({ ingest, minute, lang, t }: IngestCardProps) {
       ) : (
         <div className="skeleton" style={{ height: 40 }} />
       )}
+      {ingest?.load ? (
+        <div className="load-progress" role="status" data-testid="load-progress" data-rows={ingest.load.rows}>
+          <p className="small">{loadProgressText(ingest.load, lang)}</p>
+          {ingest.load.percent !== null ? <progress max={100} value={ingest.load.percent} aria-hidden="true" /> : null}
+        </div>
+      ) : null}
       {ingest?.lastError ? (
         <p className="warn small" title={ingest.lastError}>
           {t('ingestError')}: {ingest.lastError}

@@ -24,7 +24,7 @@ export const SEED_STORY: { info: StoryInfo; annotations: typeof STORY_ANNOTATION
 }
 
 /** Events of the seed story per unit of scale (measured: scale 0.001 gives ~246k), for the load's progress. */
-const SCENARIO_EVENTS_PER_SCALE = 246_000_000
+export const SCENARIO_EVENTS_PER_SCALE = 246_000_000
 
 /** The sample is replayed in fixed-size chunks so its batch boundaries are the same on every run. */
 const SAMPLE_CHUNK = 1000

@@ -15,7 +15,10 @@
  *
  *   npx tsx scripts/bench-ingest.ts [--events 1000000] [--big [--big-repeat 1]] [--repeat 3] [--write] [--profile]
  *                                   [--skip-freshness] [--skip-scaling] [--rates 1000,10000,50000]
- *                                   [--dedup-window-hours 24] [--dedup-cost]
+ *                                   [--dedup-window-hours 24] [--dedup-cost] [--help]
+ *
+ * `--dedup-cost` measures only (b), with the dedup window of event ids at 24 h and off (`--repeat` runs of each,
+ * the window off first), and prints events/s, peak RSS and peak JS heap of the consumer process for both.
  *
  * `--big` adds a 10M-event topic for (a) and (b). `--write` replaces this benchmark's section of
  * docs/benchmarks.md. `--profile` runs one more end-to-end pass under `node --cpu-prof` and prints where the
@@ -74,8 +77,17 @@ const { values: args } = parseArgs({
     'dedup-window-hours': { type: 'string', default: '24' },
     /** Only (b), alternating the dedup window on (24 h) and off, `--repeat` times each: what the window costs. */
     'dedup-cost': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 })
+
+if (args.help) {
+  // The usage is this file's opening comment.
+  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+  const usage = /^\/\*\*\n([\s\S]*?)\n \*\//.exec(source)?.[1] ?? ''
+  process.stdout.write(`${usage.replace(/^ \* ?/gm, '')}\n`)
+  process.exit(0)
+}
 
 const PARTITIONS = 4
 /** Events per unit of scenario scale (measured: scale 0.001 gives ~246k events). */
@@ -98,6 +110,9 @@ const READY_MARKER = '@@ready'
 const COUNT_MARKER = '@@count '
 const COUNT_REPORT_MS = 200
 const FRESHNESS_DRAIN_MS = 30_000
+/** After the consumer has counted every event stored, how long the table may take to hold them all. */
+const SETTLE_TIMEOUT_MS = 120_000
+const SETTLE_POLL_MS = 250
 const SECTION_START = '<!-- bench:ingest -->'
 const SECTION_END = '<!-- /bench:ingest -->'
 
@@ -154,6 +169,9 @@ interface ConsumeResult {
   rssBaseline: number
   stored?: number
   exact?: boolean
+  /** Rows and distinct ids in the table at the end. */
+  events?: number
+  distinctIds?: number
   engine?: string
   batches?: number
 }
@@ -230,6 +248,14 @@ async function childConsume(data: ConsumeData): Promise<ConsumeResult> {
     )
     for (const run of runs) run.catch((error: unknown) => log(`consumer failed: ${String(error)}`))
     while (metrics.stored < data.expect) await new Promise((resolve) => setTimeout(resolve, 10))
+    // `stored` also counts a batch stored again after a rebalance (the engine drops it by its token): the load is
+    // done when the table holds every event.
+    const settleBy = performance.now() + SETTLE_TIMEOUT_MS
+    for (;;) {
+      const [span] = await store.query('api_events_range', {})
+      if ((span?.events ?? 0) >= data.expect || performance.now() > settleBy) break
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS))
+    }
     const finishedAt = performance.now()
     const peak = memory.peak()
     memory.stop()
@@ -239,12 +265,15 @@ async function childConsume(data: ConsumeData): Promise<ConsumeResult> {
     const seconds = (finishedAt - startedAt) / 1000
     return {
       seconds,
-      rate: metrics.stored / seconds,
+      // Events in the table, not the consumer's count (which includes batches stored again and dropped).
+      rate: (totals?.events ?? metrics.stored) / seconds,
       rssPeak: peak.rss,
       heapPeak: peak.heap,
       rssBaseline,
       stored: metrics.stored,
       exact: totals?.events === data.expect && totals.distinct_ids === data.expect,
+      events: totals?.events ?? 0,
+      distinctIds: totals?.distinct_ids ?? 0,
       engine: engine?.version,
       batches: metrics.batches,
     }
@@ -517,7 +546,7 @@ async function measureDedupCost(kafka: Kafka, brokers: string[], events: number,
       const r = await runChild<ConsumeResult>('consume', { brokers, topic, expect: count, dedupWindowMs })
       log(
         `  dedup window ${name}: ${Math.round(r.rate)} events/s, peak RSS ${mb(r.rssPeak)} MB, ` +
-          `peak heap ${mb(r.heapPeak)} MB, exact: ${r.exact}`,
+          `peak heap ${mb(r.heapPeak)} MB, exact: ${r.exact} (${r.events} rows, ${r.distinctIds} ids of ${count})`,
       )
       results[name]?.push(r)
     }

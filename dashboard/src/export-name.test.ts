@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fileStamp, pngFileName } from './export-name.ts'
+import { pngFileName } from './export-name.ts'
 
 describe('PNG file names', () => {
   it('names the dataset, tags, range and zone like the CSV export', () => {
@@ -12,6 +12,8 @@ describe('PNG file names', () => {
         0,
       ),
     ).toBe('trendlens-growth-tiktokrefugee-img_src_x-20250113T0000-20250115T0000-Asia_Shanghai.png')
-    expect(fileStamp(Date.parse('2025-01-13T00:00:00+08:00'), 'America/New_York')).toBe('20250112T1100')
+    expect(
+      pngFileName('regions', [], { from: '2025-11-02T01:30', to: '2025-11-02T06:30:00Z' }, 'America/New_York', 0),
+    ).toBe('trendlens-regions-20251102T0130-20251102T0130-America_New_York.png')
   })
 })

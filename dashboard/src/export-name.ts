@@ -1,10 +1,9 @@
-/** File names of PNG downloads, in the same shape as the API's CSV names so a chart and its data sort together. */
-import { resolveBound, toWallString } from './time.ts'
-
-/** `20250113T0000`: the wall time in `timeZone`. */
-export function fileStamp(ts: number, timeZone: string): string {
-  return toWallString(ts, timeZone).replaceAll('-', '').replace(':', '')
-}
+/**
+ * File names of PNG downloads, in the shape of the API's CSV names (with the same contract `fileStamp`), so a chart and
+ * its data sort together.
+ */
+import { fileStamp } from '@trendlens/contract'
+import { resolveBound } from './time.ts'
 
 function slug(text: string): string {
   return text.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '')

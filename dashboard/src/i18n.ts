@@ -2,8 +2,9 @@
  * Messages in English and Simplified Chinese, and every number and date format the dashboard shows. Dates are always
  * formatted with an explicit IANA zone (the viewer's choice), never the browser's.
  */
+import { TZDate } from '@date-fns/tz'
 import { STORY_NOTES } from '@trendlens/contract'
-import { parseDay } from './time.ts'
+import { format } from 'date-fns'
 
 export type Lang = 'en' | 'zh-CN'
 export const LANGS: readonly Lang[] = ['en', 'zh-CN']
@@ -525,61 +526,22 @@ export function formatMultiple(multiple: number, lang: Lang): string {
   return `×${new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(multiple)}`
 }
 
-type DateStyle = 'axis' | 'full' | 'time' | 'date'
-
-const dateFormatters = new Map<string, Intl.DateTimeFormat>()
-
-function dateFormatter(lang: Lang, timeZone: string, style: DateStyle): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}|${style}`
-  let formatter = dateFormatters.get(key)
-  if (!formatter) {
-    const options: Intl.DateTimeFormatOptions =
-      style === 'time'
-        ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
-        : style === 'date'
-          ? { month: 'short', day: 'numeric' }
-          : style === 'axis'
-            ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-            : {
-                year: 'numeric',
-                month: 'short',
-                day: 'numeric',
-                hour: '2-digit',
-                minute: '2-digit',
-                hourCycle: 'h23',
-                timeZoneName: 'short',
-              }
-    formatter = new Intl.DateTimeFormat(lang, { ...options, timeZone })
-    dateFormatters.set(key, formatter)
-  }
-  return formatter
+/**
+ * Date patterns (date-fns) per language. Chinese dates are all digits; English takes its month abbreviations from
+ * date-fns' built-in en-US locale, so no locale is loaded and the strings do not vary with the browser's Intl data.
+ */
+const DATE_PATTERNS: Record<Lang, { date: string; longDate: string; axis: string; moment: string }> = {
+  en: { date: 'MMM d', longDate: 'MMM d, y', axis: 'MMM d, HH:mm', moment: 'MMM d, y, HH:mm' },
+  'zh-CN': { date: 'M月d日', longDate: 'y年M月d日', axis: 'M月d日 HH:mm', moment: 'y年M月d日 HH:mm' },
 }
 
-/** An instant as the chosen zone's clocks show it, in the viewer's language. */
-export function formatInstant(ts: number, timeZone: string, lang: Lang, style: DateStyle = 'full'): string {
-  return dateFormatter(lang, timeZone, style).format(new Date(ts))
-}
-
-/** `HH:mm` in the chosen zone: what a bucket label needs when the day is already known. */
-function formatHourMinute(ts: number, timeZone: string, lang: Lang): string {
-  return dateFormatter(lang, timeZone, 'axis')
-    .formatToParts(new Date(ts))
-    .filter((part) => part.type === 'hour' || part.type === 'minute' || (part.type === 'literal' && part.value === ':'))
-    .map((part) => part.value)
-    .join('')
-}
-
-const longDateFormatters = new Map<string, Intl.DateTimeFormat>()
-
-/** The date of an instant with its year, in the chosen zone: `Jan 13, 2025` / `2025年1月13日`. */
-function formatLongDate(ts: number, timeZone: string, lang: Lang): string {
-  const key = `${lang}|${timeZone}`
-  let formatter = longDateFormatters.get(key)
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone })
-    longDateFormatters.set(key, formatter)
-  }
-  return formatter.format(new Date(ts))
+/**
+ * An instant as the chosen zone's clocks show it, in the viewer's language: its day and time (`Jan 13, 14:00` /
+ * `1月13日 14:00`), its time with seconds (`14:00:05`) or its day (`Jan 13` / `1月13日`).
+ */
+export function formatInstant(ts: number, timeZone: string, lang: Lang, style: 'axis' | 'time' | 'date'): string {
+  const pattern = style === 'time' ? 'HH:mm:ss' : DATE_PATTERNS[lang][style]
+  return format(new TZDate(ts, timeZone), pattern)
 }
 
 /**
@@ -587,28 +549,29 @@ function formatLongDate(ts: number, timeZone: string, lang: Lang): string {
  * the date alone for a daily bucket. A bucket ending at midnight reads `23:00–24:00`.
  */
 export function formatInterval(start: number, end: number, timeZone: string, lang: Lang, daily: boolean): string {
-  const date = formatLongDate(start, timeZone, lang)
-  if (daily) return date
-  const endText = formatHourMinute(end, timeZone, lang)
-  const sameDay = formatLongDate(end, timeZone, lang) === date
-  const endShown = sameDay
-    ? endText
-    : endText === '00:00'
-      ? '24:00'
-      : `${formatLongDate(end, timeZone, lang)} ${endText}`
-  return `${date}${lang === 'en' ? ',' : ''} ${formatHourMinute(start, timeZone, lang)}–${endShown}`
+  const patterns = DATE_PATTERNS[lang]
+  const from = new TZDate(start, timeZone)
+  if (daily) return format(from, patterns.longDate)
+  const to = new TZDate(end, timeZone)
+  const endClock = format(to, 'HH:mm')
+  const endShown =
+    format(to, patterns.longDate) === format(from, patterns.longDate)
+      ? endClock
+      : endClock === '00:00'
+        ? '24:00'
+        : format(to, `${patterns.longDate} HH:mm`)
+  return `${format(from, patterns.moment)}–${endShown}`
 }
 
 /** An instant with its date, in the chosen zone, without the zone's name: `Jan 13, 2025, 15:00`. */
 export function formatMoment(ts: number, timeZone: string, lang: Lang): string {
-  return `${formatLongDate(ts, timeZone, lang)}${lang === 'en' ? ',' : ''} ${formatHourMinute(ts, timeZone, lang)}`
+  return format(new TZDate(ts, timeZone), DATE_PATTERNS[lang].moment)
 }
 
 /** A calendar day given as `YYYY-MM-DD` (already in the chosen zone): `Jan 14` / `1月14日`. */
 export function formatDay(day: string, lang: Lang): string {
-  const parsed = parseDay(day)
-  if (!parsed) return day
-  return dateFormatter(lang, 'UTC', 'date').format(new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day)))
+  const midnight = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN
+  return Number.isNaN(midnight) ? day : format(new TZDate(midnight, 'UTC'), DATE_PATTERNS[lang].date)
 }
 
 const CN_PROVINCES: Record<string, readonly [string, string]> = {

@@ -1,15 +1,12 @@
 /**
- * Time in the viewer's chosen IANA zone, never the browser's. Offsets, wall times and range bounds come from the
- * contract's time module (the one the API buckets with); this file only adapts them to the dashboard's inputs.
+ * Time in the viewer's chosen IANA zone, never the browser's. Instants are written out with date-fns on a `TZDate`,
+ * whose fields are the zone's wall clock whatever the machine's zone. Reading a wall time and a range bound stays
+ * with the contract's time module, the one the API reads them with: it resolves a wall time shown twice (a DST
+ * fall-back) to its first occurrence in every zone, which `TZDate` does only in some, depending on the machine's zone.
  */
-import {
-  formatOffset,
-  wallTimeToInstant as instantOfWallTime,
-  isRelativeInstant,
-  parseInstant,
-  wallClock,
-  zoneOffsetMs,
-} from '@trendlens/contract'
+import { TZDate } from '@date-fns/tz'
+import { wallTimeToInstant as instantOfWallTime, isRelativeInstant, parseInstant } from '@trendlens/contract'
+import { format } from 'date-fns'
 
 /**
  * The name of an IANA zone as it should be shown and sent (`utc` → `UTC`, `asia/kathmandu` → `Asia/Kathmandu`), or
@@ -48,18 +45,14 @@ export function wallTimeToInstant(wall: string, timeZone: string): number | unde
   return instantOfWallTime(asUtc, timeZone)
 }
 
-const pad = (value: number, width = 2) => String(value).padStart(width, '0')
-
 /** `YYYY-MM-DDTHH:mm` (or with `:ss`) as the zone's clocks show it: the value of an `<input type=datetime-local>`. */
 export function toWallString(ts: number, timeZone: string, seconds = false): string {
-  const w = wallClock(ts, timeZone)
-  const base = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`
-  return seconds ? `${base}:${pad(w.second)}` : base
+  return format(new TZDate(ts, timeZone), seconds ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm")
 }
 
 /** RFC 3339 with the zone's offset at that instant, in whole seconds: `2025-01-14T03:00:00+08:00`. */
 export function toIsoInZone(ts: number, timeZone: string): string {
-  return `${toWallString(ts, timeZone, true)}${formatOffset(zoneOffsetMs(ts, timeZone))}`
+  return format(new TZDate(ts, timeZone), "yyyy-MM-dd'T'HH:mm:ssxxx")
 }
 
 /**
@@ -72,11 +65,4 @@ export function resolveBound(value: string, timeZone: string, now: number): numb
 
 export function isRelativeBound(value: string): boolean {
   return isRelativeInstant(value)
-}
-
-/** `2025-01-14` → `{year, month, day}` without passing through any zone. */
-export function parseDay(day: string): { year: number; month: number; day: number } | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  if (!match) return undefined
-  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }
 }

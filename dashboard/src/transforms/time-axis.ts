@@ -1,11 +1,12 @@
 /**
  * The time axis shared by the series charts: one category per bucket, keyed by the API's local `t` string (unique
- * even across a DST fall-back, since it carries the offset), labelled from that same local wall time so the hours
- * are the chosen zone's, never the browser's.
+ * even across a DST fall-back, since it carries the offset), labelled from the bucket's wall time in the chosen zone
+ * (a `TZDate`), never the browser's.
  */
-import type { Granularity } from '@trendlens/contract'
-import { formatDay, formatInterval, formatMoment, type Lang } from '../i18n.ts'
-import { toWallString, wallTimeToInstant } from '../time.ts'
+import { TZDate } from '@date-fns/tz'
+import { type Granularity, nextBucket } from '@trendlens/contract'
+import { format } from 'date-fns'
+import { formatInstant, formatInterval, formatMoment, type Lang } from '../i18n.ts'
 
 export interface Bucket {
   t: string
@@ -35,24 +36,6 @@ const BUCKET_MINUTES: Record<Granularity, number> = { minute: 1, '15m': 15, hour
 const TARGET_LABELS = 12
 const STEPS_MINUTES = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 7 * 1440, 14 * 1440, 28 * 1440]
 
-interface Wall {
-  date: string
-  minuteOfDay: number
-  dayNumber: number
-}
-
-function wallOf(bucket: Bucket, timeZone: string): Wall {
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(bucket.t) ??
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(toWallString(bucket.ts, timeZone))
-  const [, y, mo, d, h, mi] = match ?? ['', '1970', '01', '01', '00', '00']
-  return {
-    date: `${y}-${mo}-${d}`,
-    minuteOfDay: Number(h) * 60 + Number(mi),
-    dayNumber: Date.UTC(Number(y), Number(mo) - 1, Number(d)) / 86_400_000,
-  }
-}
-
 /** The label step in minutes: the smallest round step that keeps the label count near TARGET_LABELS. */
 export function labelStepMinutes(buckets: number, granularity: Granularity): number {
   const size = BUCKET_MINUTES[granularity]
@@ -65,11 +48,7 @@ export function labelStepMinutes(buckets: number, granularity: Granularity): num
 
 /** The end of a bucket starting at `start`: a day ends at the next local midnight (23 or 25 hours across DST). */
 function bucketEnd(start: number, granularity: Granularity, timeZone: string): number {
-  if (granularity !== 'day') return start + BUCKET_MINUTES[granularity] * 60_000
-  const day = toWallString(start, timeZone).slice(0, 10)
-  const next = new Date(`${day}T00:00:00Z`)
-  next.setUTCDate(next.getUTCDate() + 1)
-  return wallTimeToInstant(next.toISOString().slice(0, 10), timeZone) ?? start + 86_400_000
+  return granularity === 'day' ? nextBucket(start, 'day', timeZone) : start + BUCKET_MINUTES[granularity] * 60_000
 }
 
 export function timeAxis(
@@ -89,21 +68,20 @@ export function timeAxis(
   const endLabels: string[] = []
   for (const [index, bucket] of buckets.entries()) {
     const end = buckets[index + 1]?.ts ?? bucketEnd(bucket.ts, granularity, timeZone)
-    const wall =
-      place === 'end' && granularity !== 'day' ? wallOf({ t: '', ts: end }, timeZone) : wallOf(bucket, timeZone)
+    const labelAt = place === 'end' && granularity !== 'day' ? end : bucket.ts
+    const wall = new TZDate(labelAt, timeZone)
+    const minuteOfDay = wall.getHours() * 60 + wall.getMinutes()
     categories.push(bucket.t)
     ts.push(bucket.ts)
     ends.push(end)
     endLabels.push(formatMoment(end, timeZone, lang))
-    const atMidnight = wall.minuteOfDay === 0
+    const atMidnight = minuteOfDay === 0
     labels.push(
-      granularity === 'day' || atMidnight
-        ? formatDay(wall.date, lang)
-        : `${String(Math.floor(wall.minuteOfDay / 60)).padStart(2, '0')}:${String(wall.minuteOfDay % 60).padStart(2, '0')}`,
+      granularity === 'day' || atMidnight ? formatInstant(labelAt, timeZone, lang, 'date') : format(wall, 'HH:mm'),
     )
-    labelled.push(
-      step < 1440 ? wall.minuteOfDay % step === 0 : atMidnight && wall.dayNumber % Math.round(step / 1440) === 0,
-    )
+    // Multi-day steps count whole local days since 1970, so the labelled days do not shift as the range moves.
+    const dayNumber = Date.UTC(wall.getFullYear(), wall.getMonth(), wall.getDate()) / 86_400_000
+    labelled.push(step < 1440 ? minuteOfDay % step === 0 : atMidnight && dayNumber % Math.round(step / 1440) === 0)
     tooltipLabels.push(formatInterval(bucket.ts, end, timeZone, lang, granularity === 'day'))
   }
   return { categories, ts, ends, labels, labelled, tooltipLabels, endLabels }

@@ -315,4 +315,3 @@ export type TrendingParams = z.output<typeof trendingQuery>
 export type SplitParams = z.output<typeof splitQuery>
 export type HeatmapParams = z.output<typeof heatmapQuery>
 export type EventsExportParams = z.output<typeof eventsExportQuery>
-export type CsvOptions = z.output<typeof csvOptions>

@@ -114,7 +114,7 @@ export function zoneOffsetMs(ms: number, zone: string): number {
 }
 
 /** What the zone's clocks show at an instant (whole seconds). */
-export function wallClock(ms: number, zone: string): WallClock {
+function wallClock(ms: number, zone: string): WallClock {
   const local = new Date(Math.floor(ms / 1000) * 1000 + zoneOffsetMs(ms, zone))
   return {
     year: local.getUTCFullYear(),
@@ -145,7 +145,7 @@ function pad(value: number, width = 2): string {
 }
 
 /** `+08:00`, `-04:00`, `+05:45`. */
-export function formatOffset(offsetMs: number): string {
+function formatOffset(offsetMs: number): string {
   const sign = offsetMs < 0 ? '-' : '+'
   const minutes = Math.round(Math.abs(offsetMs) / MINUTE_MS)
   return `${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`

@@ -5,9 +5,9 @@ import type { TrendingReport } from '@trendlens/contract'
  * `multiple`: the recent rate over the tag's own baseline rate. `new`: no event at all before the recent window.
  * `back`: seen before, but none in the baseline, so there is nothing to divide by.
  */
-export type TrendLabel = { kind: 'multiple'; multiple: number } | { kind: 'new' } | { kind: 'back' }
+type TrendLabel = { kind: 'multiple'; multiple: number } | { kind: 'new' } | { kind: 'back' }
 
-export interface TrendingRowView {
+interface TrendingRowView {
   tag: string
   label: TrendLabel
   recentRate: number
@@ -19,7 +19,7 @@ export interface Span {
   to: number
 }
 
-export interface TrendingView {
+interface TrendingView {
   /** The parts of the two windows the data covers: the rates are per hour of these. */
   recent: Span | null
   baseline: Span | null

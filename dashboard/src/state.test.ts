@@ -15,6 +15,7 @@ import {
   SURGE_RANGE,
   serializeState,
 } from './state.ts'
+import { toIsoInZone } from './time.ts'
 
 const defaults: Defaults = STATIC_DEFAULTS
 
@@ -160,6 +161,27 @@ describe('the previous period', () => {
     expect(previousRangeOf(SURGE_RANGE, 'Asia/Shanghai', now)).toEqual({
       from: '2025-01-13T00:00:00+08:00',
       to: '2025-01-14T00:00:00+08:00',
+    })
+    // The same length in instants, not a calendar shift: a 23-hour New York day is compared with the 23 hours before.
+    const newYorkSpringDay = { from: '2025-03-09T00:00:00-05:00', to: '2025-03-10T00:00:00-04:00' }
+    expect(previousRangeOf(newYorkSpringDay, 'America/New_York', now)).toEqual({
+      from: '2025-03-08T01:00:00-05:00',
+      to: '2025-03-09T00:00:00-05:00',
+    })
+    expect(
+      previousRangeOf(
+        { from: '2025-04-06T00:00:00+11:00', to: '2025-04-07T00:00:00+10:30' },
+        'Australia/Lord_Howe',
+        now,
+      ),
+    ).toEqual({
+      from: '2025-04-04T23:30:00+11:00',
+      to: '2025-04-06T00:00:00+11:00',
+    })
+    // A relative bound whose double the API would refuse (more than six digits) is written out in instants.
+    expect(previousRangeOf({ from: '-600000m', to: 'now' }, 'UTC', now)).toEqual({
+      from: toIsoInZone(now - 1_200_000 * 60_000, 'UTC'),
+      to: toIsoInZone(now - 600_000 * 60_000, 'UTC'),
     })
   })
 })

@@ -291,9 +291,10 @@ const AUTO_GRANULARITY: Record<Preset, Granularity | undefined> = {
  * Relative ranges stay relative (`-24h..now` → `-48h..-24h`), so the comparison moves with the clock.
  */
 export function previousRangeOf(range: Range, tz: string, now: number): Range | undefined {
-  const relative = /^-(\d+)(m|h|d|w)$/
-  const fromMatch = relative.exec(range.from)
-  if (fromMatch && range.to === 'now') return { from: `-${Number(fromMatch[1]) * 2}${fromMatch[2]}`, to: range.from }
+  const fromMatch = /^-(\d+)(m|h|d|w)$/.exec(range.from)
+  const doubled = fromMatch && `-${Number(fromMatch[1]) * 2}${fromMatch[2]}`
+  // Only while the doubled bound is one the API reads; past that the previous period is written out in instants.
+  if (doubled && isRelativeBound(doubled) && range.to === 'now') return { from: doubled, to: range.from }
   const from = resolveBound(range.from, tz, now)
   const to = resolveBound(range.to, tz, now)
   if (from === undefined || to === undefined || to <= from) return undefined

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App, prefetchFirstView } from './App.tsx'
+import { App, prefetchFirstView } from './app.tsx'
 import './styles.css'
 import { adoptTokenFromLocation } from './token.ts'
 

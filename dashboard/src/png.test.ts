@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { downloadName } from './components/RawExport.tsx'
+import { downloadName } from './components/raw-export.tsx'
 import { pngCaption } from './png.ts'
 
 describe('PNG caption', () => {

@@ -4,8 +4,8 @@
  */
 import { lazy } from 'react'
 
-const growthModule = import('./GrowthChart.tsx')
-const splitModule = import('./SplitChart.tsx')
+const growthModule = import('./growth-chart.tsx')
+const splitModule = import('./split-chart.tsx')
 
 export const GrowthChart = lazy(() => growthModule.then((module) => ({ default: module.GrowthChart })))
 export const SplitChart = lazy(() => splitModule.then((module) => ({ default: module.SplitChart })))

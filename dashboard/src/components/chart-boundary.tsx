@@ -4,7 +4,7 @@
  */
 import { Component, type ReactNode } from 'react'
 import type { Translate } from '../i18n.ts'
-import { ErrorMessage } from './Panel.tsx'
+import { ErrorMessage } from './panel.tsx'
 
 interface ChartBoundaryProps {
   what: string

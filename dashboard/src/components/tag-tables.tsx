@@ -7,11 +7,11 @@ import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInstant, formatInteger, formatMultiple, hashtag, type Translate } from '../i18n.ts'
 import { type Span, trendingView } from '../transforms/trending.ts'
 import type { ViewProps } from '../view.ts'
-import { Exports } from './Exports.tsx'
-import { FilterNote } from './FilterNote.tsx'
-import { Help } from './Help.tsx'
-import { QueryBody } from './Panel.tsx'
-import { Segmented } from './Segmented.tsx'
+import { Exports } from './exports.tsx'
+import { FilterNote } from './filter-note.tsx'
+import { Help } from './help.tsx'
+import { QueryBody } from './panel.tsx'
+import { Segmented } from './segmented.tsx'
 
 const TABLE_HEIGHT = 318
 

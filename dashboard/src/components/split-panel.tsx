@@ -2,7 +2,7 @@
 
 import type { RegionSplitReport } from '@trendlens/contract'
 import { type RefObject, Suspense, useMemo, useRef, useState } from 'react'
-import type { ChartHandle } from '../charts/EChart.tsx'
+import type { ChartHandle } from '../charts/echart.tsx'
 import { SplitChart } from '../charts/lazy.ts'
 import { pngFileName } from '../export-name.ts'
 import type { QueryState } from '../hooks.ts'
@@ -10,12 +10,12 @@ import { formatInstant, formatInteger, formatPercent, regionName } from '../i18n
 import { pngCaption } from '../png.ts'
 import { crossoverItems, type SplitView, splitAxis } from '../transforms/split.ts'
 import type { ViewProps } from '../view.ts'
-import { ChartBoundary } from './ChartBoundary.tsx'
-import { type Column, DataTable, type Row } from './DataTable.tsx'
-import { Exports } from './Exports.tsx'
-import { FilterNote } from './FilterNote.tsx'
-import { Panel, QueryBody } from './Panel.tsx'
-import { Segmented } from './Segmented.tsx'
+import { ChartBoundary } from './chart-boundary.tsx'
+import { type Column, DataTable, type Row } from './data-table.tsx'
+import { Exports } from './exports.tsx'
+import { FilterNote } from './filter-note.tsx'
+import { Panel, QueryBody } from './panel.tsx'
+import { Segmented } from './segmented.tsx'
 
 const SPLIT_HEIGHT = 296
 

@@ -6,15 +6,15 @@
 import type { MetaReport } from '@trendlens/contract'
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ApiError, api, buildQuery, prefetch } from './api.ts'
-import { ChartBoundary } from './components/ChartBoundary.tsx'
-import { Controls } from './components/Controls.tsx'
-import { FilterNote } from './components/FilterNote.tsx'
-import { GrowthPanel } from './components/GrowthPanel.tsx'
-import { Header, type LiveMode } from './components/Header.tsx'
-import { IngestCard, KpiCards } from './components/Overview.tsx'
-import { SplitPanel } from './components/SplitPanel.tsx'
-import { TagsPanel } from './components/TagTables.tsx'
-import { TokenPrompt } from './components/TokenPrompt.tsx'
+import { ChartBoundary } from './components/chart-boundary.tsx'
+import { Controls } from './components/controls.tsx'
+import { FilterNote } from './components/filter-note.tsx'
+import { GrowthPanel } from './components/growth-panel.tsx'
+import { Header, type LiveMode } from './components/header.tsx'
+import { IngestCard, KpiCards } from './components/overview.tsx'
+import { SplitPanel } from './components/split-panel.tsx'
+import { TagsPanel } from './components/tag-tables.tsx'
+import { TokenPrompt } from './components/token-prompt.tsx'
 import { useLiveStream, useQuery, useTheme } from './hooks.ts'
 import { hashtag, preferredLang, translator } from './i18n.ts'
 import {
@@ -32,7 +32,7 @@ import { canonicalTimeZone, toIsoInZone, wallTimeToInstant } from './time.ts'
 import { paletteFor } from './transforms/palette.ts'
 import type { ViewProps } from './view.ts'
 
-const HeatmapPanel = lazy(() => import('./components/HeatmapPanel.tsx'))
+const HeatmapPanel = lazy(() => import('./components/heatmap-panel.tsx'))
 
 /** The heatmap panel's height while its code loads: header, controls and chart. */
 const HEATMAP_PANEL_HEIGHT = 404

@@ -4,8 +4,8 @@ import type { QueryState } from '../hooks.ts'
 import { formatCompact, formatInteger, type Lang, type Translate } from '../i18n.ts'
 import { kpiCards } from '../transforms/kpis.ts'
 import { loadProgressText } from '../transforms/load-progress.ts'
-import { Help } from './Help.tsx'
-import { ErrorMessage } from './Panel.tsx'
+import { Help } from './help.tsx'
+import { ErrorMessage } from './panel.tsx'
 
 const KPI_HEIGHT = 92
 

@@ -3,7 +3,7 @@
 import type { ExportDataset } from '@trendlens/contract'
 import type { RefObject } from 'react'
 import { exportUrl, type QueryParams } from '../api.ts'
-import type { ChartHandle } from '../charts/EChart.tsx'
+import type { ChartHandle } from '../charts/echart.tsx'
 import type { Translate } from '../i18n.ts'
 import { captionedPng, type PngCaption } from '../png.ts'
 import type { Palette } from '../transforms/palette.ts'

@@ -13,9 +13,9 @@ import {
 } from '../state.ts'
 import { canonicalTimeZone, resolveBound, toIsoInZone, toWallString, wallTimeToInstant } from '../time.ts'
 import type { ViewProps } from '../view.ts'
-import { Help } from './Help.tsx'
-import { RawExport } from './RawExport.tsx'
-import { Segmented } from './Segmented.tsx'
+import { Help } from './help.tsx'
+import { RawExport } from './raw-export.tsx'
+import { Segmented } from './segmented.tsx'
 
 /** The zones a viewer of this story is most likely to want; any other IANA zone can be typed in. */
 const COMMON_ZONES = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'UTC']

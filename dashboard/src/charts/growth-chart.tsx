@@ -16,7 +16,7 @@ import { LabelLayout } from 'echarts/features'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
 import { type GrowthView, growthOption } from '../transforms/growth.ts'
-import { type ChartHandle, EChart } from './EChart.tsx'
+import { type ChartHandle, EChart } from './echart.tsx'
 
 use([
   LineChart,

@@ -7,7 +7,7 @@ import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
 import { type HeatmapView, heatmapOption } from '../transforms/heatmap.ts'
-import { type ChartHandle, EChart } from './EChart.tsx'
+import { type ChartHandle, EChart } from './echart.tsx'
 
 use([HeatmapSeries, GridComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer])
 

@@ -6,7 +6,7 @@ import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type Ref, useMemo } from 'react'
 import { type SplitView, splitOption } from '../transforms/split.ts'
-import { type ChartHandle, EChart } from './EChart.tsx'
+import { type ChartHandle, EChart } from './echart.tsx'
 
 use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer])
 

@@ -5,6 +5,8 @@ export const UNREADY_INGEST_STATES: ReadonlySet<IngestState> = new Set(['paused'
 
 /** Rates are measured over this trailing window: short enough to feel live, long enough to smooth batches. */
 const RATE_WINDOW_MS = 10_000
+/** Counts are sampled at most this often, whenever they move or are read, so a rate needs no second read. */
+const SAMPLE_EVERY_MS = 1_000
 
 /** Counters shared by every ingest source; read by the API's health, metrics and live endpoints. */
 export class IngestMetrics {
@@ -85,7 +87,8 @@ export class IngestMetrics {
     this.lastProgressAt = now
   }
 
-  recordReceived(count: number): void {
+  recordReceived(count: number, now: number = Date.now()): void {
+    this.sample(now)
     this.received += count
   }
 
@@ -100,6 +103,7 @@ export class IngestMetrics {
   }
 
   recordStored(count: number, insertMs: number, now: number = Date.now()): void {
+    this.sample(now)
     this.stored += count
     this.batches++
     this.lastInsertMs = insertMs
@@ -107,13 +111,22 @@ export class IngestMetrics {
     this.lastProgressAt = now
   }
 
-  snapshot(now: number = Date.now()): IngestSnapshot {
-    this.samples.push({ at: now, received: this.received, stored: this.stored })
-    while (this.samples.length > 2 && (this.samples[0] as { at: number }).at < now - RATE_WINDOW_MS) {
+  /** Keeps the counts as they were at most one window ago, and since then at most one sample a second. */
+  private sample(now: number): void {
+    const newest = this.samples.at(-1)
+    if (!newest || now - newest.at >= SAMPLE_EVERY_MS) {
+      this.samples.push({ at: now, received: this.received, stored: this.stored })
+    }
+    while (this.samples.length > 1 && (this.samples[1] as { at: number }).at <= now - RATE_WINDOW_MS) {
       this.samples.shift()
     }
+  }
+
+  snapshot(now: number = Date.now()): IngestSnapshot {
+    this.sample(now)
     const oldest = this.samples[0] as { at: number; received: number; stored: number }
-    const seconds = Math.max((now - oldest.at) / 1000, 1)
+    // The counts did not move between samples, so the oldest kept one is also the count at the window's start.
+    const seconds = Math.max(Math.min(now - oldest.at, RATE_WINDOW_MS) / 1000, 1)
     let totalLag = 0
     for (const value of this.lag.values()) totalLag += value
     return {

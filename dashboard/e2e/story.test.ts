@@ -3,13 +3,16 @@
  * story is told with (S1, S2, S3) read the same in the dashboard as the API gives at those instants, and milestone
  * labels never overlap, measured from the chart's own layout. Loading the week (about 2.4M events) takes minutes.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Product, startProduct } from './product.ts'
+import { type Product, ROOT_DIR, startProduct } from './product.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const STORY_FROM = '2025-01-10T00:00:00+08:00'
 const UI_TIMEOUT = 60_000
+const PHONE = { width: 390, height: 844 }
 
 let product: Product
 let browser: Browser
@@ -24,8 +27,8 @@ afterAll(async () => {
   await product?.stop()
 })
 
-async function openStory(search = '') {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' })
+async function openStory(search = '', viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport, colorScheme: 'light' })
   const page = await context.newPage()
   await page.goto(`${product.url}/${search}`)
   await page.waitForSelector('[data-testid=growth-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
@@ -120,5 +123,23 @@ describe('the story week at 1%', () => {
       }
     }
     await context.close()
+  })
+
+  it('writes the README screenshots of the story week at the default scale: English, Chinese, phone', async () => {
+    for (const [search, file, viewport] of [
+      ['?lang=en', 'screenshot-en.png', undefined],
+      ['?lang=zh-CN', 'screenshot-zh.png', undefined],
+      ['?lang=en', 'screenshot-phone.png', PHONE],
+    ] as const) {
+      const { context, page } = await openStory(search, viewport)
+      for (const chart of ['split-chart', 'heatmap-chart']) {
+        await page.waitForSelector(`[data-testid=${chart}][data-rendered=true]`, { timeout: UI_TIMEOUT })
+      }
+      await page.waitForSelector('[data-testid=kpis][data-state=ready]', { timeout: UI_TIMEOUT })
+      const png = await page.screenshot({ fullPage: false })
+      writeFileSync(join(ROOT_DIR, 'docs', file), png)
+      expect(png.length).toBeGreaterThan(10_000)
+      await context.close()
+    }
   })
 })

@@ -2,7 +2,8 @@
  * Requests for the uncached load of the API benchmark: views of the dashboard that no two analysts share (ranges,
  * zones, regions, tags, event types, granularities), each URL different.
  */
-import { STORY_INFO } from '@trendlens/fixtures'
+import { localIso } from '@trendlens/contract'
+import { Random, STORY_INFO } from '@trendlens/fixtures'
 
 /** Zones the dashboard offers and the tests cover: DST (New York, London, Lord Howe's 30 min), +5:30, +5:45, -3:30. */
 const ZONES = [
@@ -25,37 +26,9 @@ const MAX_POINTS = 2000
 const QUARTER_HOUR_MS = 900_000
 const DAY_MS = 86_400_000
 
-/** A small seeded generator, so a run's requests are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const wallFormats = new Map<string, Intl.DateTimeFormat>()
-
-/** `YYYY-MM-DDTHH:mm` on the wall clock of `timeZone`, as the API reads a bound without an offset. */
-function wallTime(ts: number, timeZone: string): string {
-  let format = wallFormats.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    wallFormats.set(timeZone, format)
-  }
-  const part = Object.fromEntries(format.formatToParts(ts).map((p) => [p.type, p.value]))
-  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`
+/** `YYYY-MM-DDTHH:mm` on the wall clock of `zone`, as the API reads a bound without an offset. */
+function wallTime(ts: number, zone: string): string {
+  return localIso(ts, zone).slice(0, 16)
 }
 
 function query(path: string, params: Record<string, string | string[] | undefined>): string {
@@ -76,7 +49,8 @@ function query(path: string, params: Record<string, string | string[] | undefine
  * from a day before the story week to its end and last from an hour to the whole week.
  */
 export function distinctRequests(count: number, seed: number): string[] {
-  const next = random(seed)
+  const random = new Random(seed)
+  const next = () => random.next()
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T
   const some = <T>(items: readonly T[], most: number): T[] => {
     const chosen = new Set<T>()

@@ -263,6 +263,16 @@ async function eventsExport(
   let finished = false
   /** The rest of the engine's current block, handed out in pieces. */
   let block: Uint8Array | undefined
+  /**
+   * The engine's next block, asked for as soon as the current one is taken, so the engine reads it while the
+   * current one goes to the socket; one block ahead at most, and none while the reader holds back.
+   */
+  let ahead: Promise<IteratorResult<Uint8Array>> | undefined
+  const readAhead = () => {
+    ahead = chunks.next()
+    // Its failure is reported when the block is awaited; this only keeps it from counting as unhandled meanwhile.
+    ahead.catch(() => undefined)
+  }
   // The reader's progress: a pull is the reader asking for more. No pull (and no engine read under way) for
   // EXPORT_IDLE_TIMEOUT_MS means it stopped reading; the download is cut so it stops holding a slot.
   let reading = false
@@ -303,7 +313,9 @@ async function eventsExport(
           }
           if (!block) {
             reading = true
-            const next = await chunks.next()
+            if (!ahead) readAhead()
+            const next = await (ahead as Promise<IteratorResult<Uint8Array>>)
+            ahead = undefined
             reading = false
             lastPull = Date.now()
             if (next.done) {
@@ -312,6 +324,7 @@ async function eventsExport(
               return
             }
             block = next.value
+            readAhead()
           }
           // Engine blocks can be megabytes; pieces keep the reader's progress visible and the buffers small.
           controller.enqueue(block.subarray(0, PIECE_BYTES))

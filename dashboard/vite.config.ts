@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import react from '@vitejs/plugin-react'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, type Plugin, runnerImport } from 'vite'
 
 /** Where `pnpm dev` of the API listens (the API's DEFAULT_HOST, DEFAULT_PORT). */
 const API_ORIGIN = 'http://127.0.0.1:8080'
@@ -72,8 +73,43 @@ function preloadCharts(): Plugin {
   }
 }
 
+/** Where the build lists the default view's first requests, for the server to preload with the page. */
+const FIRST_VIEW_FILE = 'first-view.json'
+
+/**
+ * The requests of the dashboard's default view (no query string), made by the dashboard's own code, listed beside
+ * the page with the zone they were made for. The server names them in the page's `Link` header, so the browser asks
+ * for them with the page instead of after the app's code has loaded and run; the app's identical requests then take
+ * those answers.
+ */
+function firstViewPreload(): Plugin {
+  return {
+    name: 'trendlens-first-view-preload',
+    apply: 'build',
+    async generateBundle() {
+      // Through Vite's module runner: the app's modules and the workspace packages they import are TypeScript.
+      const load = async <T>(path: string) =>
+        (await runnerImport<T>(fileURLToPath(new URL(path, import.meta.url)), { configFile: false, logLevel: 'warn' }))
+          .module
+      const { apiUrl } = await load<typeof import('./src/api.ts')>('./src/api.ts')
+      const { defaultState, firstViewRequests, STATIC_DEFAULTS } =
+        await load<typeof import('./src/state.ts')>('./src/state.ts')
+      const requests = firstViewRequests(defaultState(STATIC_DEFAULTS), STATIC_DEFAULTS)
+      this.emitFile({
+        type: 'asset',
+        fileName: FIRST_VIEW_FILE,
+        source: `${JSON.stringify(
+          { timeZone: STATIC_DEFAULTS.tz, requests: requests.map(([path, params]) => apiUrl(path, params)) },
+          null,
+          2,
+        )}\n`,
+      })
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [react(), preloadCharts(), precompress()],
+  plugins: [react(), preloadCharts(), firstViewPreload(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { type Context, Hono } from 'hono'
@@ -81,7 +83,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     documentRoutes(() => (document ??= openApiDocument(app, { tokenRequired }))),
   )
 
-  if (deps.dashboardDir !== undefined) serveDashboard(app, deps.dashboardDir)
+  if (deps.dashboardDir !== undefined) {
+    // With a token the app's requests carry it and the page's could not, so nothing is preloaded for them.
+    const preload = deps.api.token === undefined ? firstViewPreload(deps.dashboardDir, deps.api.defaultTimeZone) : ''
+    serveDashboard(app, deps.dashboardDir, preload)
+  }
   return withErrorHandlers(app, deps)
 }
 
@@ -153,13 +159,15 @@ function tooLarge(c: Context<AppEnv>) {
 const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable'
 /** index.html names the current assets, so browsers check it on every load. */
 const PAGE_CACHE = 'no-cache'
+/** Written by the dashboard's build beside index.html. */
+const FIRST_VIEW_FILE = 'first-view.json'
 
 /**
  * The built dashboard: files as they are (the build's brotli or gzip copy when the browser takes it), and
  * index.html for any other page path so the single-page app can route it. Paths with a file extension that do not
  * exist stay 404s (a missing script should not get HTML).
  */
-function serveDashboard(app: OpenAPIHono<AppEnv>, root: string): void {
+function serveDashboard(app: OpenAPIHono<AppEnv>, root: string, firstViewLink: string): void {
   const files = serveStatic<AppEnv>({ root, precompressed: true })
   const index = serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true })
   // The header goes on before the file is read (a response's headers are fixed once it is made) and comes off
@@ -176,11 +184,46 @@ function serveDashboard(app: OpenAPIHono<AppEnv>, root: string): void {
   const page = withCaching(index, PAGE_CACHE)
   app.use('*', async (c, next) => {
     if (isApiPath(c.req.path)) return next()
-    return c.req.path.startsWith('/assets/') ? assets(c, next) : otherFiles(c, next)
+    if (c.req.path.startsWith('/assets/')) return assets(c, next)
+    // `/` is index.html as a file, other page paths are the fallback below: both are the page.
+    if (firstViewLink && isPagePath(c.req.path) && isDefaultView(c.req.url)) c.header('Link', firstViewLink)
+    return otherFiles(c, next)
   })
-  app.get('*', async (c, next) =>
-    isApiPath(c.req.path) || /\.[A-Za-z0-9]+$/.test(c.req.path) ? next() : page(c, next),
-  )
+  app.get('*', async (c, next) => (isApiPath(c.req.path) || !isPagePath(c.req.path) ? next() : page(c, next)))
+}
+
+function isPagePath(path: string): boolean {
+  return !/\.[A-Za-z0-9]+$/.test(path)
+}
+
+/** What the build lists as the default view's first requests (`first-view.json` beside the page). */
+interface FirstView {
+  timeZone: string
+  requests: string[]
+}
+
+/**
+ * The `Link` header naming the default view's first requests, so the browser starts them with the page: the
+ * dashboard's own code listed them at build time, and its identical requests take these answers. Empty when the
+ * build has no list or made it for another default zone than this API's (the view would then ask for others).
+ */
+function firstViewPreload(root: string, defaultTimeZone: string): string {
+  let firstView: FirstView
+  try {
+    firstView = JSON.parse(readFileSync(join(root, FIRST_VIEW_FILE), 'utf8')) as FirstView
+  } catch {
+    return ''
+  }
+  if (firstView.timeZone !== defaultTimeZone) return ''
+  return firstView.requests
+    .filter((url) => url.startsWith('/api/'))
+    .map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`)
+    .join(', ')
+}
+
+/** Only the language is in the page's query: every request of the view is the default one. */
+function isDefaultView(url: string): boolean {
+  return [...new URL(url).searchParams.keys()].every((key) => key === 'lang')
 }
 
 function isApiPath(path: string): boolean {

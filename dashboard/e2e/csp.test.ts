@@ -1,7 +1,8 @@
 /**
- * The built dashboard under the product's own security headers, in real Chromium: the Content Security Policy
- * (no inline script) lets the Vite bundle, ECharts' canvas and the live stream work without a single violation,
- * and a page on another origin cannot frame the dashboard.
+ * The built dashboard under the product's own headers, in real Chromium: the Content Security Policy (no inline
+ * script) lets the Vite bundle, ECharts' canvas and the live stream work without a single violation, a page on
+ * another origin cannot frame the dashboard, and the default view's first requests, named in the page's `Link`
+ * header, are each sent once: the app takes the preloaded answers.
  */
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -87,6 +88,44 @@ describe('content security policy', () => {
     })
     expect(frame.url()).not.toContain(product.url)
     expect(await frame.locator('#root').count()).toBe(0)
+    await context.close()
+  })
+})
+
+describe('first view', () => {
+  it("preloads the default view's first requests with the page, and the app takes those answers", async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const page = await context.newPage()
+    const sent: string[] = []
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (url.pathname.startsWith('/api/')) sent.push(`${url.pathname}${url.search}`)
+    })
+    const response = await page.goto(`${product.url}/?lang=en`)
+    const preloaded = [
+      ...((await response?.allHeaders())?.link ?? '').matchAll(/<([^>]+)>; rel=preload; as=fetch/g),
+    ].map((match) => match[1] as string)
+    expect(preloaded.map((url) => new URL(url, product.url).pathname)).toEqual([
+      '/api/hashtags/growth',
+      '/api/regions/split',
+      '/api/overview',
+      '/api/meta',
+      '/api/annotations',
+    ])
+    await page.waitForSelector('[data-testid=growth-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+    await page.waitForSelector('[data-testid=split-chart][data-rendered=true]', { timeout: UI_TIMEOUT })
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=kpis]')?.getAttribute('data-state') === 'ready',
+      undefined,
+      { timeout: UI_TIMEOUT },
+    )
+    // Each preloaded answer was asked for once: the app's own requests for them did not go out again.
+    for (const url of preloaded) {
+      expect(
+        sent.filter((other) => other === url),
+        url,
+      ).toHaveLength(1)
+    }
     await context.close()
   })
 })

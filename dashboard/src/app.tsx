@@ -15,10 +15,12 @@ import { IngestCard, KpiCards } from './components/overview.tsx'
 import { SplitPanel } from './components/split-panel.tsx'
 import { TagsPanel } from './components/tag-tables.tsx'
 import { TokenPrompt } from './components/token-prompt.tsx'
+import { useAfterFirstChart } from './first-chart.ts'
 import { useLiveStream, useQuery, useTheme } from './hooks.ts'
 import { hashtag, preferredLang, translator } from './i18n.ts'
 import {
   type Defaults,
+  firstViewRequests,
   parseState,
   queries as queriesFor,
   rangeIncludesNow,
@@ -60,17 +62,14 @@ function defaultsFromMeta(meta: MetaReport | undefined, languages: readonly stri
 
 /**
  * Starts the first view's requests before React renders: the URL and the static defaults say what they are, and
- * the chart code is still downloading meanwhile.
+ * the chart code is still downloading meanwhile. For the default view the server has named them in the page's
+ * `Link` header already, and these requests take the answers the browser preloaded.
  */
 export function prefetchFirstView(): void {
   const defaults = defaultsFromMeta(undefined, navigator.languages)
-  const state = parseState(window.location.search, defaults)
-  const q = queriesFor(state, defaults)
-  if (state.tags.length > 0) prefetch('/api/hashtags/growth', q.growth)
-  prefetch('/api/regions/split', q.split)
-  prefetch('/api/overview', q.overview)
-  prefetch('/api/meta', {})
-  prefetch('/api/annotations', q.annotations)
+  for (const [path, params] of firstViewRequests(parseState(window.location.search, defaults), defaults)) {
+    prefetch(path, params)
+  }
 }
 
 export function App() {
@@ -141,8 +140,14 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
     (s) => api.growth(queries.growth, s),
     refresh,
   )
+  const split = useQuery(buildQuery(queries.split), (s) => api.split(queries.split, s), refresh)
+  // The first charts (growth, split) are asked for and drawn first; the rest of the page is asked for after that.
+  const afterFirstChart = useAfterFirstChart(
+    (state.tags.length === 0 || growth.status !== 'loading') && split.status !== 'loading',
+  )
+  const later = (key: string | null) => (afterFirstChart ? key : null)
   const previousGrowth = useQuery(
-    queries.previousGrowth ? `previous${buildQuery(queries.previousGrowth)}` : null,
+    later(queries.previousGrowth ? `previous${buildQuery(queries.previousGrowth)}` : null),
     (s) => api.growth(queries.previousGrowth ?? {}, s),
     slowRefresh,
   )
@@ -150,14 +155,14 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
   const annotations = useQuery(`${buildQuery(queries.annotations)}#${annotationsRevision}`, (s) =>
     api.annotations(queries.annotations, s),
   )
-  const top = useQuery(buildQuery(queries.top), (s) => api.top(queries.top, s), slowRefresh)
-  const trending = useQuery(buildQuery(queries.trending), (s) => api.trending(queries.trending, s), slowRefresh)
-  const split = useQuery(buildQuery(queries.split), (s) => api.split(queries.split, s), refresh)
-  const ingest = useQuery('ingest', (s) => api.ingest(s))
+  const top = useQuery(later(buildQuery(queries.top)), (s) => api.top(queries.top, s), slowRefresh)
+  const trending = useQuery(later(buildQuery(queries.trending)), (s) => api.trending(queries.trending, s), slowRefresh)
+  const ingest = useQuery(later('ingest'), (s) => api.ingest(s))
 
   const view: ViewProps = { state, update, t, palette, queries, range, live: live === 'live' }
   const suggestions = useMemo(() => top.data?.rows.map((row) => row.tag) ?? [], [top.data])
   const annotationRows = useMemo(() => annotations.data?.rows ?? [], [annotations.data])
+  const heatmapSkeleton = <div className="panel skeleton" style={{ height: HEATMAP_PANEL_HEIGHT }} />
 
   return (
     <>
@@ -205,8 +210,8 @@ function Dashboard({ defaults }: { defaults: Defaults }) {
         <div className="grid-two">
           <TagsPanel {...view} top={top} trending={trending} />
           <ChartBoundary what={t('heatmap')} t={t} height={HEATMAP_PANEL_HEIGHT}>
-            <Suspense fallback={<div className="panel skeleton" style={{ height: HEATMAP_PANEL_HEIGHT }} />}>
-              <HeatmapPanel {...view} refresh={slowRefresh} />
+            <Suspense fallback={heatmapSkeleton}>
+              {afterFirstChart ? <HeatmapPanel {...view} refresh={slowRefresh} /> : heatmapSkeleton}
             </Suspense>
           </ChartBoundary>
         </div>

@@ -432,16 +432,22 @@ const COMPACT_UNITS: Record<Lang, readonly (readonly [number, string])[]> = {
   ],
 }
 
-const integerFormatters = new Map<Lang, Intl.NumberFormat>()
+const numberFormatters = new Map<string, Intl.NumberFormat>()
+
+/** One formatter per language and options: making one costs far more than formatting, and tables format hundreds. */
+function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${lang}|${JSON.stringify(options)}`
+  let formatter = numberFormatters.get(key)
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(lang, options)
+    numberFormatters.set(key, formatter)
+  }
+  return formatter
+}
 
 /** A whole number with the language's digit grouping: `1,234,567`. */
 export function formatInteger(value: number, lang: Lang): string {
-  let formatter = integerFormatters.get(lang)
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 })
-    integerFormatters.set(lang, formatter)
-  }
-  return formatter.format(value)
+  return numberFormat(lang, { maximumFractionDigits: 0 }).format(value)
 }
 
 /** One decimal below 100 units, none above, trailing `.0` dropped: 1.2万, 8000万, 1.6亿 / 1.2K, 80M, 1.6B. */
@@ -476,7 +482,7 @@ export function formatCompact(value: number, lang: Lang): string {
 
 /** A share 0..1 as a percentage with one decimal: `61.3%`. */
 export function formatPercent(share: number, lang: Lang, digits = 1): string {
-  return new Intl.NumberFormat(lang, {
+  return numberFormat(lang, {
     style: 'percent',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
@@ -486,7 +492,7 @@ export function formatPercent(share: number, lang: Lang, digits = 1): string {
 /** A relative change as a signed percentage (`+25.0%`, `−12.5%`), or undefined when there is none. */
 export function formatChange(change: number | null, lang: Lang): string | undefined {
   if (change === null || !Number.isFinite(change)) return undefined
-  const text = new Intl.NumberFormat(lang, {
+  const text = numberFormat(lang, {
     style: 'percent',
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
@@ -498,7 +504,7 @@ export function formatChange(change: number | null, lang: Lang): string | undefi
 /** A change of a share in percentage points: `+35.3` (the caller adds the unit), or undefined when there is none. */
 export function formatPoints(current: number | null, previous: number | null, lang: Lang): string | undefined {
   if (current === null || previous === null) return undefined
-  const text = new Intl.NumberFormat(lang, {
+  const text = numberFormat(lang, {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
@@ -523,7 +529,7 @@ export function annotationBody(annotation: { id: string; body: string }): string
 /** A growth multiple: `×12.3`, `×1,240`. */
 export function formatMultiple(multiple: number, lang: Lang): string {
   const digits = multiple < 10 ? 1 : 0
-  return `×${new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(multiple)}`
+  return `×${numberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(multiple)}`
 }
 
 /**

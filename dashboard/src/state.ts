@@ -20,6 +20,7 @@ import {
   type TopQuery,
   type TrendingQuery,
 } from '@trendlens/contract'
+import type { QueryParams } from './api.ts'
 import { isLang, type Lang } from './i18n.ts'
 import { canonicalTimeZone, isRelativeBound, resolveBound, toIsoInZone } from './time.ts'
 
@@ -355,3 +356,19 @@ const SPLIT_TOP_PROVINCES = 6
 
 /** Rows in the top and trending tables. */
 const TABLE_ROWS = 20
+
+/**
+ * What a view asks for before React renders, in the order it is needed: the first charts' data (growth, then the
+ * region split), the KPIs, the API's defaults and the notes drawn on the growth chart. The rest of the page is asked
+ * for once a chart has drawn.
+ */
+export function firstViewRequests(state: ViewState, defaults: Defaults): [path: string, params: QueryParams][] {
+  const q = queries(state, defaults)
+  return [
+    ...(state.tags.length > 0 ? [['/api/hashtags/growth', q.growth] as [string, QueryParams]] : []),
+    ['/api/regions/split', q.split],
+    ['/api/overview', q.overview],
+    ['/api/meta', {}],
+    ['/api/annotations', q.annotations],
+  ]
+}

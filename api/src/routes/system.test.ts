@@ -266,6 +266,38 @@ describe('service routes', () => {
     }
   })
 
+  it("names the default view's first requests in the page's Link header, for that view and zone only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trendlens-dashboard-'))
+    try {
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>')
+      const growth = '/api/hashtags/growth?from=2025-01-10&tag=tiktokrefugee&to=2025-01-21&tz=Asia%2FShanghai'
+      writeFileSync(
+        join(dir, 'first-view.json'),
+        JSON.stringify({ timeZone: 'Asia/Shanghai', requests: [growth, '/api/meta', 'https://elsewhere.example/x'] }),
+      )
+      const preloaded = `<${growth}>; rel=preload; as=fetch; crossorigin, </api/meta>; rel=preload; as=fetch; crossorigin`
+      const withDashboard = testApp(loaded, { dashboardDir: dir })
+      for (const path of ['/', '/?lang=zh-CN', '/hashtags/tiktokrefugee']) {
+        expect((await withDashboard.request(path)).headers.get('Link'), path).toBe(preloaded)
+      }
+      // Any other choice in the URL asks for other answers; so does another default zone or a required token.
+      for (const path of ['/?tz=UTC', '/?lang=en&tag=other', '/?range=24h']) {
+        expect((await withDashboard.request(path)).headers.get('Link'), path).toBeNull()
+      }
+      const otherZone = testApp(loaded, { dashboardDir: dir, api: { defaultTimeZone: 'UTC' } })
+      expect((await otherZone.request('/')).headers.get('Link')).toBeNull()
+      const withToken = testApp(loaded, { dashboardDir: dir, api: { token: 'secret-token-for-the-test' } })
+      expect((await withToken.request('/')).headers.get('Link')).toBeNull()
+      // Assets and API answers never carry it.
+      expect((await withDashboard.request('/api/meta')).headers.get('Link')).toBeNull()
+      // A build without the list preloads nothing.
+      rmSync(join(dir, 'first-view.json'))
+      expect((await testApp(loaded, { dashboardDir: dir }).request('/')).headers.get('Link')).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('reports the ingest snapshot', async () => {
     loaded.metrics.recordReceived(5)
     const { status, body } = await getJson<{ received: number; mode: string }>(app, '/api/ingest')

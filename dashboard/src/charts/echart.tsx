@@ -5,6 +5,7 @@
 import { type ECharts, init } from 'echarts/core'
 import { type Ref, useEffect, useImperativeHandle, useRef } from 'react'
 import { debugInfo } from '../debug.ts'
+import { firstChartDrawn } from '../first-chart.ts'
 import type { ChartOption } from '../transforms/options.ts'
 
 export interface ChartHandle {
@@ -49,6 +50,7 @@ export function EChart({ option, resetKey, height, label, testId, ref }: EChartP
       debug.chartsDrawn++
       if (debug.firstChartMs === undefined) debug.firstChartMs = performance.now()
       element.dataset.rendered = 'true'
+      firstChartDrawn()
     })
     const observer = new ResizeObserver(() => instance.resize())
     observer.observe(element)

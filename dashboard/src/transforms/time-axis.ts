@@ -51,12 +51,36 @@ function bucketEnd(start: number, granularity: Granularity, timeZone: string): n
   return granularity === 'day' ? nextBucket(start, 'day', timeZone) : start + BUCKET_MINUTES[granularity] * 60_000
 }
 
+/** Axes made lately, by everything they are made of: a panel and its chart ask for the same one. */
+const recentAxes = new Map<string, TimeAxis>()
+const RECENT_AXES = 8
+
+/**
+ * The axis of `buckets` in the zone and language. Labelling a bucket in a zone is costly (a few hundred buckets take
+ * a noticeable part of the first view's time), so the same axis is made once and shared: callers only read it.
+ */
 export function timeAxis(
   buckets: readonly Bucket[],
   granularity: Granularity,
   timeZone: string,
   lang: Lang,
   place: 'start' | 'end' = 'start',
+): TimeAxis {
+  const key = [granularity, timeZone, lang, place, ...buckets.map((bucket) => `${bucket.ts}=${bucket.t}`)].join('|')
+  const recent = recentAxes.get(key)
+  if (recent) return recent
+  const axis = makeTimeAxis(buckets, granularity, timeZone, lang, place)
+  recentAxes.set(key, axis)
+  if (recentAxes.size > RECENT_AXES) recentAxes.delete(recentAxes.keys().next().value as string)
+  return axis
+}
+
+function makeTimeAxis(
+  buckets: readonly Bucket[],
+  granularity: Granularity,
+  timeZone: string,
+  lang: Lang,
+  place: 'start' | 'end',
 ): TimeAxis {
   const step = labelStepMinutes(buckets.length, granularity)
   const categories: string[] = []

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client'
 import { Session } from 'chdb'
@@ -55,6 +56,28 @@ const READ_SETTINGS: ClickHouseSettings = {
   date_time_output_format: 'iso',
 }
 
+/**
+ * The embedded engine's server configuration, for a product that sits idle most of the time next to a live feed of a
+ * few events a second. ClickHouse's defaults size caches for a dedicated server (5 GiB each) and merge a partition's
+ * newest parts as soon as about six are there: with a part every few seconds, that rewrote the live month's rollups
+ * every half minute, most of the idle CPU. With a base of 20 the small parts wait until a score of them is there.
+ * The caches keep what a dashboard reads at 100M events (every table's marks take a few MiB).
+ */
+export const EMBEDDED_ENGINE_CONFIG = `<clickhouse>
+  <mark_cache_size>${64 * 1024 * 1024}</mark_cache_size>
+  <index_mark_cache_size>${16 * 1024 * 1024}</index_mark_cache_size>
+  <primary_index_cache_size>${64 * 1024 * 1024}</primary_index_cache_size>
+  <query_condition_cache_size>${16 * 1024 * 1024}</query_condition_cache_size>
+  <compiled_expression_cache_size>${16 * 1024 * 1024}</compiled_expression_cache_size>
+  <merge_tree>
+    <merge_selector_base>20</merge_selector_base>
+  </merge_tree>
+</clickhouse>
+`
+
+/** The file the embedded engine reads its configuration from, kept next to its data so a reader can see it. */
+const EMBEDDED_ENGINE_CONFIG_FILE = 'engine-config.xml'
+
 export class Store {
   readonly backend: StoreBackend
   private readonly queries: ReadonlyMap<string, NamedQuery>
@@ -64,12 +87,16 @@ export class Store {
   private readonly writer: ClickHouseClient
   /** The embedded writer's connection: its raw insert hands the bytes to the engine's parallel parser. */
   private readonly embeddedWriter: ChdbConnection | undefined
+  /** The embedded engine's first connection, which starts it with EMBEDDED_ENGINE_CONFIG; held until close. */
+  private readonly embeddedEngine: Session | undefined
 
   private constructor(options: StoreOptions, queries: ReadonlyMap<string, NamedQuery>) {
     this.queries = queries
     this.options = options
     this.backend = options.url ? 'server' : 'embedded'
     const readOnly: ClickHouseSettings = { ...READ_SETTINGS, readonly: '2' }
+    // The engine takes its configuration from the connection that starts it; the others share that engine.
+    this.embeddedEngine = options.url ? undefined : startEmbeddedEngine(options.dataPath)
     this.interactive = makeClient(options, readOnly)
     this.bulk = makeClient(options, readOnly)
     this.embeddedWriter = options.url ? undefined : createChdbConnection({ path: options.dataPath })
@@ -253,6 +280,7 @@ export class Store {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.interactive.close(), this.bulk.close(), this.writer.close()])
+    this.embeddedEngine?.close()
   }
 
   private namedQuery(name: string, params: object): NamedQuery {
@@ -275,6 +303,12 @@ export class Store {
       throw toStoreError(error)
     }
   }
+}
+
+function startEmbeddedEngine(dataPath: string): Session {
+  const configFile = resolve(dataPath, EMBEDDED_ENGINE_CONFIG_FILE)
+  writeFileSync(configFile, EMBEDDED_ENGINE_CONFIG)
+  return new Session(dataPath, { connectionArgs: [`--config-file=${configFile}`] })
 }
 
 function makeClient(

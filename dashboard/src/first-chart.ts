@@ -8,13 +8,18 @@ import { useEffect, useState, useSyncExternalStore } from 'react'
 const NO_CHART_WAIT_MS = 2_000
 
 let drawn = false
+let told = false
 const listeners = new Set<() => void>()
 
 /** Called by each chart when it has drawn; only the first call counts. */
 export function firstChartDrawn(): void {
-  if (drawn) return
-  drawn = true
-  for (const listener of listeners) listener()
+  if (told) return
+  told = true
+  // In a task of its own: the chart's frame reaches the screen before the rest of the page is rendered.
+  setTimeout(() => {
+    drawn = true
+    for (const listener of listeners) listener()
+  }, 0)
 }
 
 function subscribe(listener: () => void): () => void {

@@ -474,6 +474,16 @@ export interface QueryCatalogue {
       discussions: number
     }
   }
+  /** The engine's server and MergeTree settings by name, to check what it started with. (`checks/engine_settings.sql`) */
+  engine_settings: {
+    params: {
+      names: readonly string[]
+    }
+    row: {
+      name: string
+      value: string
+    }
+  }
   /** One raw event's timestamp by id (epoch ms), for support look-ups and tests. (`checks/events_by_id.sql`) */
   events_by_id: {
     params: {

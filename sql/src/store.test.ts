@@ -41,6 +41,20 @@ describe('migrations', () => {
   })
 })
 
+describe('embedded engine', () => {
+  it('starts with caches sized for one machine and a merge base for small live parts', async () => {
+    const rows = await store.query('engine_settings', {
+      names: ['mark_cache_size', 'primary_index_cache_size', 'query_condition_cache_size', 'merge_selector_base'],
+    })
+    expect(Object.fromEntries(rows.map((row) => [row.name, row.value]))).toEqual({
+      mark_cache_size: String(64 * 1024 * 1024),
+      primary_index_cache_size: String(64 * 1024 * 1024),
+      query_condition_cache_size: String(16 * 1024 * 1024),
+      merge_selector_base: '20',
+    })
+  })
+})
+
 describe('insertEvents', () => {
   it('stores UTC milliseconds exactly and reads them back', async () => {
     const ts = Date.parse('2025-01-14T11:21:00.123Z')

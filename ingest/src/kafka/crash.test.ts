@@ -17,6 +17,7 @@ import {
   committedTotal,
   expectExact,
   expectedTagMentions,
+  ingestWorkerEnv,
   ProductProcesses,
   scenarioEvents,
   totals,
@@ -58,19 +59,13 @@ describe('Kafka ingest worker killed with SIGKILL', () => {
     await recreateTopic(brokers, topic, PARTITIONS)
     const kafka = kafkaClient(brokers)
     const events = scenarioEvents(SCALE, 21)
-    const env = {
-      ROLE: 'ingest',
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC: topic,
-      KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-      KAFKA_GROUP: groupId,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      INGEST_BATCH_ROWS: '2000',
-      INGEST_BATCH_BYTES: String(1024 * 1024),
-      INGEST_BATCH_AGE_MS: '200',
-      OPEN_BROWSER: 'false',
-    }
+    const env = ingestWorkerEnv({
+      brokers,
+      topic,
+      groupId,
+      dataDir,
+      batch: { rows: 2000, bytes: 1024 * 1024, ageMs: 200 },
+    })
 
     // The producer keeps going in the background for the whole kill phase.
     const producer = eventProducer(kafka)

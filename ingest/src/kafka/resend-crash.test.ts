@@ -19,6 +19,7 @@ import {
   committedTotal,
   expectExact,
   expectedTagMentions,
+  ingestWorkerEnv,
   ProductProcesses,
   scenarioEvents,
   totals,
@@ -94,19 +95,13 @@ describe('at-least-once producer and a worker killed with SIGKILL', () => {
       return seed / 2_147_483_647
     })
     expect(messages).toHaveLength(DISTINCT + RESENDS)
-    const env = {
-      ROLE: 'ingest',
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC: topic,
-      KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-      KAFKA_GROUP: groupId,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      INGEST_BATCH_ROWS: '400',
-      INGEST_BATCH_BYTES: String(256 * 1024),
-      INGEST_BATCH_AGE_MS: '100',
-      OPEN_BROWSER: 'false',
-    }
+    const env = ingestWorkerEnv({
+      brokers,
+      topic,
+      groupId,
+      dataDir,
+      batch: { rows: 400, bytes: 256 * 1024, ageMs: 100 },
+    })
 
     const producer = eventProducer(kafka)
     await producer.connect()

@@ -308,6 +308,30 @@ export interface ProductProcess {
   output: () => string
 }
 
+/** The settings of a product process that runs as an ingest worker on `topic`, storing into `dataDir`. */
+export function ingestWorkerEnv(options: {
+  brokers: string[]
+  topic: string
+  groupId: string
+  dataDir: string
+  batch: { rows: number; bytes: number; ageMs: number }
+}): Record<string, string> {
+  const { brokers, topic, groupId, dataDir, batch } = options
+  return {
+    ROLE: 'ingest',
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_TOPIC: topic,
+    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+    KAFKA_GROUP: groupId,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    INGEST_BATCH_ROWS: String(batch.rows),
+    INGEST_BATCH_BYTES: String(batch.bytes),
+    INGEST_BATCH_AGE_MS: String(batch.ageMs),
+    OPEN_BROWSER: 'false',
+  }
+}
+
 /** Starts and tracks product processes, so a test file can kill whatever is still running when it ends. */
 export class ProductProcesses {
   private readonly running = new Set<ChildProcess>()

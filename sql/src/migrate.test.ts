@@ -16,7 +16,10 @@ describe('forCluster', () => {
     async (_name, sql) => {
       const clustered = forCluster(sql, { cluster: 'analytics' })
       expect(clustered).toContain('ON CLUSTER analytics')
-      if (/ENGINE = /.test(sql)) expect(clustered).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables/)
+      if (/ENGINE = \w*MergeTree/.test(sql)) {
+        expect(clustered).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables/)
+      }
+      if (/ENGINE = EmbeddedRocksDB/.test(sql)) expect(clustered).toMatch(/ENGINE = KeeperMap\('\/trendlens\//)
       // EXPLAIN AST runs the engine's real parser on the statement without executing it.
       await expect(store.command(`EXPLAIN AST ${clustered}`)).resolves.toBeUndefined()
     },

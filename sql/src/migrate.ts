@@ -38,7 +38,8 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 
 /**
  * Rewrites a single-node migration for a cluster: `ON CLUSTER` after the object name (of a CREATE or an ALTER), and each *MergeTree engine
- * replaced by its Replicated form with the conventional {shard}/{replica} macros.
+ * replaced by its Replicated form with the conventional {shard}/{replica} macros. A key-value table (EmbeddedRocksDB,
+ * local to one server) becomes KeeperMap, which every server of the cluster reads and writes alike.
  */
 export function forCluster(sql: string, options: ClusterOptions): string {
   const cluster = options.cluster
@@ -48,10 +49,17 @@ export function forCluster(sql: string, options: ClusterOptions): string {
       /^(CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS [A-Za-z0-9_]+|ALTER TABLE [A-Za-z0-9_]+)/m,
       (head) => `${head} ON CLUSTER ${cluster}`,
     )
+    .replace(/ENGINE = EmbeddedRocksDB\b/, (_all) => `ENGINE = KeeperMap('/trendlens/{database}/${tableName(sql)}')`)
     .replace(/ENGINE = (\w*)MergeTree(\(([^)]*)\))?/, (_all, kind: string, _args, args: string | undefined) => {
       const path = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'"
       return `ENGINE = Replicated${kind}MergeTree(${args ? `${path}, ${args}` : path})`
     })
+}
+
+function tableName(sql: string): string {
+  const match = /CREATE TABLE IF NOT EXISTS ([A-Za-z0-9_]+)/.exec(sql)
+  if (!match) throw new Error('a key-value migration must create a table')
+  return match[1] as string
 }
 
 export interface MigrationResult {

@@ -253,19 +253,38 @@ export async function loadTrending(services: Services, query: TrendingParams, no
   })
 }
 
+/**
+ * A row's status says what its multiple column cannot: `rising` has a multiple, `new` had no event before the recent
+ * window, `back` was seen before but not in the baseline, so there is nothing to divide by. The rates are per hour of
+ * the covered hours, which are repeated on every row so that a spreadsheet can check them.
+ */
 export function trendingTable(trending: TrendingReport): Table {
   return {
-    header: ['rank', 'tag', 'recent_rate', 'baseline_rate', 'multiple', 'is_new', 'recent', 'baseline', 'views'],
+    header: [
+      'rank',
+      'tag',
+      'status',
+      'recent_rate',
+      'baseline_rate',
+      'multiple',
+      'recent',
+      'baseline',
+      'views',
+      'recent_hours',
+      'baseline_hours',
+    ],
     rows: trending.rows.map((row, i) => [
       i + 1,
       row.tag,
+      row.multiple !== null ? 'rising' : row.isNew ? 'new' : 'back',
       row.recentRate,
       row.baselineRate,
       row.multiple,
-      row.isNew,
       row.recent,
       row.baseline,
       row.views,
+      trending.covered.recentHours,
+      trending.covered.baselineHours,
     ]),
   }
 }

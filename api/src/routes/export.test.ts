@@ -1,5 +1,12 @@
 /** CSV exports against the real engine: contents against the raw events, formula safety, file names, caps. */
-import type { ErrorBody, GrowthReport, HeatmapReport, RegionSplitReport, WireEvent } from '@trendlens/contract'
+import type {
+  ErrorBody,
+  GrowthReport,
+  HeatmapReport,
+  RegionSplitReport,
+  TrendingReport,
+  WireEvent,
+} from '@trendlens/contract'
 import type { Store, StoredEvent } from '@trendlens/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCsv, restoreCell } from '../csv.ts'
@@ -348,8 +355,39 @@ describe('report exports', () => {
     expect(heat.records[0]).toEqual(['day', 'hour', 't', 'ts', 'metric', 'value', 'total', 'share'])
     expect(heat.records.slice(1).map((row) => Number(row[5]))).toEqual(heatJson.body.cells.map((c) => c.value))
 
-    const trending = await csv(app, `/api/export/trending.csv?${range}`)
-    expect(trending.records[0]?.slice(0, 3)).toEqual(['rank', 'tag', 'recent_rate'])
+    const rising = 'from=2025-01-10&to=2025-01-16&tz=Asia/Kolkata&recent=1d&minRecent=1&minMultiple=1'
+    const trending = await csv(app, `/api/export/trending.csv?${rising}`)
+    const trendingJson = await getJson<TrendingReport>(app, `/api/hashtags/trending?${rising}`)
+    expect(trending.records[0]).toEqual([
+      'rank',
+      'tag',
+      'status',
+      'recent_rate',
+      'baseline_rate',
+      'multiple',
+      'recent',
+      'baseline',
+      'views',
+      'recent_hours',
+      'baseline_hours',
+    ])
+    expect(trendingJson.body.rows.length).toBeGreaterThan(0)
+    const { recentHours, baselineHours } = trendingJson.body.covered
+    expect(trending.records.slice(1)).toEqual(
+      trendingJson.body.rows.map((row, i) => [
+        String(i + 1),
+        row.tag,
+        row.multiple !== null ? 'rising' : row.isNew ? 'new' : 'back',
+        String(row.recentRate),
+        String(row.baselineRate),
+        row.multiple === null ? '' : String(row.multiple),
+        String(row.recent),
+        String(row.baseline),
+        String(row.views),
+        String(recentHours),
+        String(baselineHours),
+      ]),
+    )
     const overview = await csv(app, `/api/export/overview.csv?${range}`)
     expect(overview.records.map((row) => row[0])).toEqual(['period', 'current', 'previous', 'change'])
     const views = events.filter(

@@ -48,7 +48,8 @@ export function KpiCards({ overview, lang, t }: { overview: QueryState<OverviewR
                     <span aria-hidden="true">
                       {card.direction === 'up' ? '▲ ' : card.direction === 'down' ? '▼ ' : ''}
                     </span>
-                    {card.change} <span className="muted">{t('vsPrevious')}</span>
+                    {card.change}
+                    {card.versus ? <span className="muted"> {t('vsPrevious')}</span> : null}
                   </>
                 ) : (
                   <span className="muted">{t('noPrevious')}</span>

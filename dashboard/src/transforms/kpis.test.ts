@@ -12,11 +12,25 @@ describe('KPI cards', () => {
       ['views', '80M', '+400.0%', 'up'],
       ['discussions', '450K', '0.0%', 'flat'],
       ['activeUsers', '1.2M', '−5.0%', 'down'],
-      ['newUsers', '12K', undefined, 'none'],
+      // 0 before: no percentage, but not "no data" either.
+      ['newUsers', '12K', 'from 0 in the previous period', 'up'],
       // A share changes in percentage points: 10.0% → 43.2% is +33.2 pp.
       ['foreignShare', '43.2%', '+33.2 pp', 'up'],
     ])
     expect(cards[2]?.exact).toBe('1,234,567')
+  })
+
+  it('says when a count was 0 in both periods, and when the previous share is unknown', () => {
+    const quiet: OverviewReport = {
+      ...overview,
+      current: { ...overview.current, newUsers: 0, foreignShare: 0.2 },
+      previous: { ...overview.previous, newUsers: 0, foreignShare: null },
+      change: { ...overview.change, newUsers: null, foreignShare: null },
+    }
+    const cards = kpiCards(quiet, 'en')
+    expect(cards.find((c) => c.key === 'newUsers')).toMatchObject({ change: '0 in both periods', direction: 'flat' })
+    expect(cards.find((c) => c.key === 'foreignShare')).toMatchObject({ change: undefined, direction: 'none' })
+    expect(kpiCards(overview, 'zh-CN').find((c) => c.key === 'newUsers')?.change).toBe('上一周期为 0')
   })
 
   it('uses 万 and 亿 in Chinese', () => {

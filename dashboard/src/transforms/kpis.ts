@@ -31,6 +31,8 @@ interface KpiCard {
   /** Full digits for the title attribute and screen readers. */
   exact: string
   change: string | undefined
+  /** Whether the change reads "… vs previous period"; a change from zero is said in words of its own. */
+  versus: boolean
   direction: 'up' | 'down' | 'flat' | 'none'
 }
 
@@ -43,6 +45,20 @@ export function kpiCards(overview: OverviewReport, lang: Lang): KpiCard[] {
     const previous = overview.previous[key]
     const change = isShare ? (value === null || previous === null ? null : value - previous) : overview.change[key]
     const points = isShare ? formatPoints(value, previous, lang) : undefined
+    // A count that was 0 before has no percentage change, but it has a previous period: say so, not "no data".
+    if (!isShare && previous === 0 && value !== null) {
+      return {
+        key,
+        label,
+        help,
+        value,
+        text: formatCompact(value, lang),
+        exact: formatInteger(value, lang),
+        change: t(value > 0 ? 'fromZero' : 'zeroBoth'),
+        versus: false,
+        direction: value > 0 ? 'up' : 'flat',
+      }
+    }
     return {
       key,
       label,
@@ -55,6 +71,7 @@ export function kpiCards(overview: OverviewReport, lang: Lang): KpiCard[] {
           ? undefined
           : t('changePoints', { value: points })
         : formatChange(change, lang),
+      versus: true,
       direction: change === null ? 'none' : change > 0.0005 ? 'up' : change < -0.0005 ? 'down' : 'flat',
     }
   })

@@ -681,6 +681,15 @@ describe('dashboard against the real product', () => {
     }
   })
 
+  it('says so when the heatmap region lies outside the region filter, instead of "no data"', async () => {
+    const { context, page } = await open('/?range=surge&region=CN&heat=US')
+    await ready(page)
+    const message = page.locator('[data-testid=panel-heatmap] .state-title')
+    await message.waitFor({ timeout: UI_TIMEOUT })
+    await expect(message.textContent()).resolves.toMatch(/^United States is outside the region filter/)
+    await context.close()
+  })
+
   it('writes the screenshot of the live view', async () => {
     // The last 24 hours, filled in at start: the split crosses over between Beijing's day and night.
     const live = await open('/?range=24h&lang=en')

@@ -37,3 +37,13 @@ export function filterStatus(panel: PanelId, state: Pick<ViewState, 'regions' | 
   }
   return status
 }
+
+/**
+ * Whether a region lies wholly outside the region filter, so that its part of the filtered audience is 0 by
+ * construction. Codes are ISO 3166 countries (`CN`) or their subdivisions (`CN-SH`): a country and its own
+ * subdivisions overlap.
+ */
+export function outsideRegionFilter(region: string, filter: readonly string[]): boolean {
+  if (filter.length === 0) return false
+  return !filter.some((code) => code === region || code.startsWith(`${region}-`) || region.startsWith(`${code}-`))
+}

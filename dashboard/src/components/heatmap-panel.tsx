@@ -6,6 +6,7 @@ import { api, buildQuery } from '../api.ts'
 import type { ChartHandle } from '../charts/echart.tsx'
 import { HeatmapChart } from '../charts/heatmap-chart.tsx'
 import { pngFileName } from '../export-name.ts'
+import { outsideRegionFilter } from '../filters.ts'
 import { useNarrow, useQuery } from '../hooks.ts'
 import { formatDay, formatInteger, formatPercent, regionName } from '../i18n.ts'
 import { pngCaption } from '../png.ts'
@@ -79,6 +80,11 @@ export default function HeatmapPanel(props: ViewProps & { refresh: number }) {
         what={what}
         t={t}
         isEmpty={(data) => data.cells.every((cell) => cell.value === 0)}
+        emptyText={
+          outsideRegionFilter(state.heatRegion, state.regions)
+            ? t('heatOutsideFilter', { region: regionName(state.heatRegion, state.lang) })
+            : undefined
+        }
       >
         {(data) => <HeatmapBody {...props} data={data} chart={chart} showTable={showTable} />}
       </QueryBody>

@@ -1,4 +1,5 @@
 import type { QueryRow, Store, StoredEvent } from '@trendlens/sql'
+import { IN_PROCESS_RANGE, kafkaPartitionRange, type UserNumbers, userNumbersFor } from './user-numbers.ts'
 
 /** A run of consecutive offsets of one source partition, stored as one block. */
 export interface Batch {
@@ -13,6 +14,8 @@ export interface Batch {
 export interface PreparedBatch extends Omit<Batch, 'events'> {
   rows: number
   jsonLines: string
+  /** The distinct user ids of the rows: they are numbered before the rows are inserted. */
+  userIds: readonly string[]
   /** Offsets in the range left out as resends of ids already stored (recorded so a re-formed batch matches). */
   dropped?: readonly number[]
   /** The newest event time in the batch (epoch ms): how far its partition had got. */
@@ -30,22 +33,43 @@ export function dedupToken(batch: Pick<Batch, 'source' | 'partition' | 'firstOff
 }
 
 /**
- * The one write path for every source (Kafka, replay, live): record the batch's boundaries in the ledger, then
- * insert it with a dedup token made of those boundaries. A batch re-sent after a crash, on the same boundaries,
- * is stored once.
+ * The one write path for every source (Kafka, replay, live): record the batch's boundaries in the ledger, number the
+ * batch's new users in the user dictionary, then insert it with a dedup token made of those boundaries. A batch
+ * re-sent after a crash, on the same boundaries, is stored once. Its users are numbered before its events are
+ * stored, so the rollups, which read each event's user number from the dictionary as the events are inserted, never
+ * miss one: a crash after the numbering leaves numbers the re-sent batch finds; a crash before it leaves no event.
  */
 export class BatchWriter {
-  constructor(private readonly store: WriterStore) {}
+  constructor(
+    private readonly store: WriterStore,
+    /** Shared by every writer of the store in this process unless given (a test's second process). */
+    private readonly userNumbers: UserNumbers = userNumbersFor(store),
+  ) {}
 
+  /** Stores a batch of an in-process source (replay, live feed): its new users are numbered in IN_PROCESS_RANGE. */
   async write(batch: Batch): Promise<void> {
     await this.record(batch, batch.events.length)
+    await this.userNumbers.number(
+      batch.events.map((event) => event.user_id),
+      IN_PROCESS_RANGE,
+    )
     await this.store.insertEvents(batch.events, dedupToken(batch))
   }
 
-  /** Same as write, for rows already serialised as JSONEachRow lines. */
+  /**
+   * Same as write, for a Kafka partition's rows already serialised as JSONEachRow lines: its new users are numbered
+   * in the partition's own range.
+   */
   async writePrepared(batch: PreparedBatch): Promise<void> {
+    const range = kafkaPartitionRange(batch.partition)
     await this.record(batch, batch.rows, batch.dropped, batch.maxTs)
+    await this.userNumbers.number(batch.userIds, range)
     await this.store.insertJsonLines('events_v1', batch.jsonLines, dedupToken(batch))
+  }
+
+  /** Kafka partitions just assigned to this process: their ranges may have been numbered by another worker since. */
+  partitionsAssigned(partitions: readonly number[]): Promise<void> {
+    return this.userNumbers.forgetRanges(partitions)
   }
 
   private record(

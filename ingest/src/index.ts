@@ -10,4 +10,14 @@ export {
   type IngestSettings,
   ingestSettings,
 } from './settings.ts'
+export {
+  DEFAULT_USER_NUMBER_CACHE_SIZE,
+  IN_PROCESS_RANGE,
+  kafkaPartitionRange,
+  MAX_KAFKA_PARTITIONS,
+  USER_NUMBER_RANGE_SIZE,
+  type UserNumberStore,
+  UserNumbers,
+  userNumbersFor,
+} from './user-numbers.ts'
 export { type Validation, validateEvent, validateMessage } from './validation.ts'

@@ -1,6 +1,6 @@
 import type { WireEvent } from '@trendlens/contract'
 import type { QueryRow, Store } from '@trendlens/sql'
-import { openTempStore } from '@trendlens/sql/testing'
+import { openTempStore, userNumberProblems } from '@trendlens/sql/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BatchWriter, dedupToken } from './batch-writer.ts'
 import { IngestMetrics } from './metrics.ts'
@@ -83,6 +83,7 @@ describe('runReplay', () => {
     expect(batches).toBe(3)
     await replay(source, new AbortController().signal, 170)
     expect((await totals()).events).toBe(2 * CHUNKS * CHUNK_SIZE)
+    expect(await userNumberProblems(store)).toEqual([])
   })
 
   it('repairs a batch recorded in the ledger whose insert never happened', async () => {

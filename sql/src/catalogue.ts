@@ -581,6 +581,27 @@ export interface QueryCatalogue {
       ts: number
     }
   }
+  /** The highest number given in one range of the user dictionary (range × 2^24 + sequence), 0 when the range has none: where a process's numbering of that range continues. Read once per range and process (and again when a Kafka partition is assigned), so the scan of the dictionary it takes is rare. (`ingest/ingest_user_numbers_last.sql`) */
+  ingest_user_numbers_last: {
+    params: {
+      /** 0-255 */
+      range: number
+    }
+    row: {
+      last_no: number
+    }
+  }
+  /** The numbers of the given users that the dictionary holds (users without one are absent). The dictionary is a key-value table keyed by user id, so the engine answers with point lookups of these keys, not a scan. (`ingest/ingest_user_numbers_lookup.sql`) */
+  ingest_user_numbers_lookup: {
+    params: {
+      /** user ids */
+      ids: readonly string[]
+    }
+    row: {
+      user_id: string
+      user_no: number
+    }
+  }
   /** Events and distinct users per country per hour or day in a time zone, from the 15-minute rollup. (`checks/rollup_region_buckets.sql`) */
   rollup_region_buckets: {
     params: {
@@ -623,6 +644,22 @@ export interface QueryCatalogue {
       version: number
       name: string
       checksum: string
+    }
+  }
+  /** Users with stored events but no number in the user dictionary: their events are left out of every distinct-user count read through the number, so this must always be empty. (`checks/user_numbers_missing.sql`) */
+  user_numbers_missing: {
+    params: Record<string, never>
+    row: {
+      user_id: string
+      events: number
+    }
+  }
+  /** Numbers held by more than one user in the user dictionary: those users would count as one, so this must always be empty. (A user holds one number by construction: the dictionary is keyed by user id.) (`checks/user_numbers_shared.sql`) */
+  user_numbers_shared: {
+    params: Record<string, never>
+    row: {
+      user_no: number
+      user_ids: string[]
     }
   }
 }

@@ -36,14 +36,20 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     })
 }
 
+/** A migration with this line is for the single-node engine only (a setting KeeperMap does not have). */
+const NOT_ON_CLUSTER = /^-- cluster: not run\b/m
+
 /**
  * Rewrites a single-node migration for a cluster: `ON CLUSTER` after the object name (of a CREATE or an ALTER), and each *MergeTree engine
  * replaced by its Replicated form with the conventional {shard}/{replica} macros. A key-value table (EmbeddedRocksDB,
- * local to one server) becomes KeeperMap, which every server of the cluster reads and writes alike.
+ * local to one server) becomes KeeperMap, which every server of the cluster reads and writes alike. A data migration
+ * (INSERT … SELECT) runs as it is, on the server the runner talks to. Undefined for a migration marked
+ * `-- cluster: not run`: the cluster records it without running anything.
  */
-export function forCluster(sql: string, options: ClusterOptions): string {
+export function forCluster(sql: string, options: ClusterOptions): string | undefined {
   const cluster = options.cluster
   if (!/^[A-Za-z0-9_]+$/.test(cluster)) throw new Error(`invalid cluster name: ${cluster}`)
+  if (NOT_ON_CLUSTER.test(sql)) return undefined
   return sql
     .replace(
       /^(CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS [A-Za-z0-9_]+|ALTER TABLE [A-Za-z0-9_]+)/m,
@@ -67,8 +73,15 @@ export interface MigrationResult {
   skipped: string[]
 }
 
-/** Applies every migration not yet recorded in schema_migrations; safe to run any number of times. */
-export async function migrate(store: Store, cluster?: ClusterOptions): Promise<MigrationResult> {
+/**
+ * Applies every migration not yet recorded in schema_migrations (up to `throughVersion`, for a test of a store that
+ * an older release left); safe to run any number of times.
+ */
+export async function migrate(
+  store: Store,
+  cluster?: ClusterOptions,
+  throughVersion = Number.POSITIVE_INFINITY,
+): Promise<MigrationResult> {
   const onCluster = cluster ? ` ON CLUSTER ${cluster.cluster}` : ''
   const engine = cluster
     ? "ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')"
@@ -80,7 +93,7 @@ export async function migrate(store: Store, cluster?: ClusterOptions): Promise<M
   const done = await store.queryOnWriter('schema_migrations_applied', {})
   const doneByVersion = new Map(done.map((row) => [row.version, row]))
   const result: MigrationResult = { applied: [], skipped: [] }
-  for (const migration of loadMigrations()) {
+  for (const migration of loadMigrations().filter((m) => m.version <= throughVersion)) {
     const label = `${String(migration.version).padStart(3, '0')}_${migration.name}`
     const previous = doneByVersion.get(migration.version)
     if (previous) {
@@ -90,7 +103,8 @@ export async function migrate(store: Store, cluster?: ClusterOptions): Promise<M
       result.skipped.push(label)
       continue
     }
-    await store.command(cluster ? forCluster(migration.sql, cluster) : migration.sql)
+    const statement = cluster ? forCluster(migration.sql, cluster) : migration.sql
+    if (statement !== undefined) await store.command(statement)
     await store.command(
       'INSERT INTO schema_migrations (version, name, checksum) VALUES ({version:UInt32}, {name:String}, {checksum:String})',
       { version: migration.version, name: migration.name, checksum: migration.checksum },

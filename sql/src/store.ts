@@ -232,8 +232,11 @@ export class Store {
     await this.execWrite(query, jsonLines)
   }
 
-  /** Appends plain rows to a small bookkeeping table (ledger, annotations). */
-  async appendRows(table: 'ingest_ledger_v1' | 'annotations_v1', rows: readonly object[]): Promise<void> {
+  /** Appends plain rows to a small bookkeeping table (ledger, annotations, the user dictionary). */
+  async appendRows(
+    table: 'ingest_ledger_v1' | 'annotations_v1' | 'user_numbers_v1',
+    rows: readonly object[],
+  ): Promise<void> {
     if (rows.length === 0) return
     const body = rows.map((row) => JSON.stringify(row)).join('\n')
     await this.execWrite(`INSERT INTO ${table} FORMAT JSONEachRow`, body)

@@ -20,3 +20,16 @@ export async function openTempStore(
     },
   }
 }
+
+/**
+ * What is wrong with the user dictionary against the stored events, as readable lines (none when all is well): users
+ * with events but no number, and numbers held by more than one user.
+ */
+export async function userNumberProblems(store: Pick<Store, 'query'>): Promise<string[]> {
+  const missing = await store.query('user_numbers_missing', {})
+  const shared = await store.query('user_numbers_shared', {})
+  return [
+    ...missing.map((row) => `user ${row.user_id} (${row.events} events) has no number`),
+    ...shared.map((row) => `number ${row.user_no} is held by ${row.user_ids.join(', ')}`),
+  ]
+}

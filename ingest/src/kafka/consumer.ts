@@ -25,6 +25,7 @@ import { BatchWriter, type PreparedBatch, type WriterStore } from '../batch-writ
 import type { Logger } from '../log.ts'
 import type { IngestMetrics } from '../metrics.ts'
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF, sleep } from '../retry.ts'
+import { MAX_KAFKA_PARTITIONS } from '../user-numbers.ts'
 import { validateMessage } from '../validation.ts'
 import { BatchCutter, type OffsetRange, type Run, recoveryPlan } from './batching.ts'
 import {
@@ -182,6 +183,7 @@ interface PartitionState {
 interface PreparedRow {
   line: string
   message: KafkaMessage
+  userId: string
 }
 
 interface PreparedRun {
@@ -251,6 +253,14 @@ class KafkaIngest {
         { topic, partitions: DEFAULT_TOPIC_PARTITIONS },
         { topic: dlqTopic, partitions: DLQ_TOPIC_PARTITIONS },
       ])
+      const partitions = partitionCounts.get(topic) ?? 0
+      if (partitions > MAX_KAFKA_PARTITIONS) {
+        // Each partition numbers its new users in a range of its own (see user-numbers.ts), and there are 255.
+        throw new Error(
+          `topic ${topic} has ${partitions} partitions; the ingest numbers users per partition and supports at ` +
+            `most ${MAX_KAFKA_PARTITIONS}`,
+        )
+      }
       this.dlqLimitBytes = await this.readDlqLimit(admin)
       const producer = kafka.producer({
         allowAutoTopicCreation: false,
@@ -295,6 +305,8 @@ class KafkaIngest {
         // A failed consumer that joins again is not yet well: it is `running` again once it commits.
         if (this.metrics.state === 'starting') this.metrics.running()
         const assigned = payload.memberAssignment[topic] ?? []
+        // Another worker may have numbered users in these partitions' ranges while it held them.
+        void this.writer.partitionsAssigned(assigned)
         this.log.info('joined the consumer group', { groupId, memberId: payload.memberId, partitions: assigned })
         this.tuning.onAssignment?.(assigned)
       })
@@ -576,7 +588,7 @@ class KafkaIngest {
       }
       kept.set(id, ts)
       if (ts > maxTs) maxTs = ts
-      rows.push({ line: JSON.stringify(checked.event), message })
+      rows.push({ line: JSON.stringify(checked.event), message, userId: checked.event.user_id })
     }
     return { rows, refusals, dropped, kept, maxTs }
   }
@@ -633,6 +645,7 @@ class KafkaIngest {
       lastOffset: range.lastOffset,
       rows: rows.length,
       jsonLines: rows.map((row) => row.line).join('\n'),
+      userIds: [...new Set(rows.map((row) => row.userId))],
       dropped: resends.dropped,
       maxTs: resends.maxTs,
     }

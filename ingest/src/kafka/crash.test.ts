@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Store } from '@trendlens/sql'
+import { userNumberProblems } from '@trendlens/sql/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sleep } from '../retry.ts'
 import { deleteTopic, ensureBroker, kafkaClient, pollUntil, recreateTopic } from './broker.ts'
@@ -122,6 +123,8 @@ describe('Kafka ingest worker killed with SIGKILL', () => {
     try {
       const t = await totals(store)
       expect(expectExact(t, events.length, expectedTagMentions(events))).toEqual([])
+      // Every stored user has one number of their own, whatever point each kill interrupted a batch at.
+      expect(await userNumberProblems(store)).toEqual([])
       // Batches recorded more than once were re-formed on their recorded boundaries after a kill.
       let recorded = 0
       let reformed = 0

@@ -1,4 +1,5 @@
 import { WINDOW } from '@trendlens/fixtures'
+import { userNumberProblems } from '@trendlens/sql/testing'
 import { describe, expect, it } from 'vitest'
 import { kafkaClient, pollUntil } from './broker.ts'
 import {
@@ -47,6 +48,7 @@ describe('Kafka ingest end to end', () => {
 
     const t = await totals(store)
     expect(expectExact(t, events.length, expectedTagMentions(events))).toEqual([])
+    expect(await userNumberProblems(store)).toEqual([])
 
     // The API's live figures come from the 1-minute rollup: summed over the story's window they are N too.
     const minutes = await store.query('api_live_minutes', {

@@ -1,3 +1,4 @@
+import { userNumberProblems } from '@trendlens/sql/testing'
 import { describe, expect, it } from 'vitest'
 import { sleep } from '../retry.ts'
 import { kafkaClient, pollUntil } from './broker.ts'
@@ -93,6 +94,7 @@ describe('Kafka ingest through rebalances', () => {
     await third.stop()
 
     expect(expectExact(await totals(store), events.length, expectedTagMentions(events))).toEqual([])
+    expect(await userNumberProblems(store)).toEqual([])
     const stored = consumers.map((c) => c.metrics.stored)
     expect(stored.every((count) => count > 0)).toBe(true)
   }, 300_000)

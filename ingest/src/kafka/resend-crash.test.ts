@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { WireEvent } from '@trendlens/contract'
 import { Store } from '@trendlens/sql'
+import { userNumberProblems } from '@trendlens/sql/testing'
 import type { Message } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sleep } from '../retry.ts'
@@ -149,6 +150,7 @@ describe('at-least-once producer and a worker killed with SIGKILL', () => {
     const store = Store.open({ dataPath: dataDir, requestTimeoutMs: 60_000 })
     try {
       expect(expectExact(await totals(store), DISTINCT, expectedTagMentions(events))).toEqual([])
+      expect(await userNumberProblems(store)).toEqual([])
     } finally {
       await store.close()
     }

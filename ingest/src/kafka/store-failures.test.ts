@@ -9,6 +9,7 @@
 
 import type { WireEvent } from '@trendlens/contract'
 import { type Store, StoreError } from '@trendlens/sql'
+import { userNumberProblems } from '@trendlens/sql/testing'
 import { describe, expect, it } from 'vitest'
 import type { WriterStore } from '../batch-writer.ts'
 import { kafkaClient, pollUntil } from './broker.ts'
@@ -152,6 +153,8 @@ describe('Kafka ingest during a store outage', () => {
     await consumer.stop()
 
     expect(expectExact(totalsAdded(await totals(store), before), good.length, expectedTagMentions(good))).toEqual([])
+    // The halves of a split batch numbered their own users before they were stored.
+    expect(await userNumberProblems(store)).toEqual([])
     const m = consumer.metrics.snapshot()
     expect(m.rejectedByReason).toEqual({ store_rejected: refusedIds.length })
     expect(m.stored).toBe(good.length)

@@ -4,7 +4,7 @@
  *   pnpm produce [--brokers 127.0.0.1:9092] [--topic events] [--partitions 4] scenario [--scale 0.01] [--seed 1]
  *   pnpm produce [...] synthetic [--rate 10000] [--seconds 60] [--seed 1]
  *
- * Creates the topic if it is missing, keys each message by its event id, waits for all in-sync replicas (acks -1)
+ * Creates the topic if it is missing, keys each message by its user id, waits for all in-sync replicas (acks -1)
  * and prints one JSON line with what it sent. Brokers and topic default to KAFKA_BROKERS and KAFKA_TOPIC.
  */
 import { parseArgs } from 'node:util'

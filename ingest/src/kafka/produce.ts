@@ -1,5 +1,5 @@
 /**
- * Publishes events to Kafka, keyed by event id, acknowledged by all in-sync replicas (acks -1): chunks as fast as
+ * Publishes events to Kafka, keyed by user id, acknowledged by all in-sync replicas (acks -1): chunks as fast as
  * the broker takes them, or a stream of one chunk per second paced on the wall clock. The producer CLI
  * (`pnpm produce`) feeds them the seed story or the live feed.
  */
@@ -23,9 +23,13 @@ export interface Published {
   seconds: number
 }
 
-/** Event id as key (so a partition's events are not reordered by a retry) and the JSON object as value. */
+/**
+ * User id as key and the JSON object as value. All of a user's events land in one partition, so only that partition's
+ * worker numbers the user (see user-numbers.ts), and a resent event lands where the original did, as the dedup window
+ * requires.
+ */
 export function toMessage(event: WireEvent): Message {
-  return { key: event.id, value: JSON.stringify(event) }
+  return { key: event.user_id, value: JSON.stringify(event) }
 }
 
 /** A kafkajs producer for publishing events: the default partitioner (murmur2 of the key, as in Java clients). */
@@ -75,7 +79,7 @@ export async function publishChunks(
     if (options.signal?.aborted) break
     for (const event of chunk) {
       const message = toMessage(event)
-      const size = (message.value as string).length + event.id.length
+      const size = (message.value as string).length + event.user_id.length
       bytes += size
       pendingBytes += size
       pending.push(message)

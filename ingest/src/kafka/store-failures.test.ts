@@ -163,10 +163,13 @@ describe('Kafka ingest during a store outage', () => {
     expect(faults.refusedInserts).toBeLessThan(refusedIds.length * 12)
 
     const letters = await readTopic(brokers, dlqTopic, refusedIds.length)
-    expect(letters.map((l) => l.key?.toString()).sort()).toEqual(refusedIds)
+    const idOf = (value: Buffer | null) => (JSON.parse(value?.toString() ?? '{}') as { id?: string }).id
+    expect(letters.map((l) => idOf(l.value)).sort()).toEqual(refusedIds)
     for (const letter of letters) {
       expect(headerText(letter.headers, DLQ_HEADERS.reason)).toBe('store_rejected')
-      const original = stream.find((e) => e.id === letter.key?.toString())
+      const original = stream.find((e) => e.id === idOf(letter.value))
+      // The original message, key (its user id) and value, unchanged.
+      expect(letter.key?.toString()).toBe(original?.user_id)
       expect(letter.value?.toString()).toBe(JSON.stringify(original))
     }
   }, 90_000)

@@ -1,19 +1,20 @@
 /**
- * User numbering under the Kafka consumer, on the real broker and engine: every stored user is numbered in the range
- * of a partition their events came through (never the in-process range), one number per user, and a topic with more
+ * User numbering under the Kafka consumer, on the real broker and engine: the producer keys by user id, so each user's
+ * events are in one partition and the user is numbered once, in that partition's range; and a topic with more
  * partitions than there are ranges is refused with a clear error instead of being consumed.
  */
 import { userNumberProblems } from '@trendlens/sql/testing'
 import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../log.ts'
 import { IngestMetrics } from '../metrics.ts'
-import { IN_PROCESS_RANGE, MAX_KAFKA_PARTITIONS, USER_NUMBER_RANGE_SIZE } from '../user-numbers.ts'
+import { MAX_KAFKA_PARTITIONS, USER_NUMBER_RANGE_SIZE } from '../user-numbers.ts'
 import { kafkaClient, pollUntil } from './broker.ts'
 import { runConsumer } from './consumer.ts'
 import {
   expectExact,
   expectedTagMentions,
   produceEvents,
+  readTopic,
   scenarioEvents,
   startConsumer,
   totals,
@@ -27,7 +28,7 @@ const PARTITIONS = 4
 const bed = useKafkaTestBed('user-numbers')
 
 describe('Kafka ingest numbering users', () => {
-  it("numbers each user once, in a range of a partition that carried the user's events", async () => {
+  it("numbers each user once, in the range of the one partition the user's events are keyed to", async () => {
     const { brokers, store } = bed
     const { topic, dlqTopic } = await bed.newTopic('numbers', PARTITIONS)
     const events = scenarioEvents(0.0001, 31, 'numbers-')
@@ -41,12 +42,22 @@ describe('Kafka ingest numbering users', () => {
     expect(expectExact(await totals(store), events.length, expectedTagMentions(events))).toEqual([])
     expect(await userNumberProblems(store)).toEqual([])
 
-    const users = [...new Set(events.map((event) => event.user_id))]
-    const rows = await store.queryOnWriter('ingest_user_numbers_lookup', { ids: users })
-    expect(rows).toHaveLength(users.length)
-    const ranges = new Set(rows.map((row) => Math.floor(row.user_no / USER_NUMBER_RANGE_SIZE)))
-    expect([...ranges].every((range) => range < PARTITIONS)).toBe(true)
-    expect(ranges.has(IN_PROCESS_RANGE)).toBe(false)
+    // Where the producer put each user's events, read back from the topic.
+    const partitionsOfUser = new Map<string, Set<number>>()
+    for (const message of await readTopic(brokers, topic, events.length)) {
+      const user = String(message.key)
+      partitionsOfUser.set(user, (partitionsOfUser.get(user) ?? new Set()).add(message.partition))
+    }
+    expect(partitionsOfUser.size).toBe(new Set(events.map((event) => event.user_id)).size)
+    expect([...partitionsOfUser.values()].every((partitions) => partitions.size === 1)).toBe(true)
+
+    const rows = await store.queryOnWriter('ingest_user_numbers_lookup', { ids: [...partitionsOfUser.keys()] })
+    expect(rows).toHaveLength(partitionsOfUser.size)
+    const misplaced = rows.filter((row) => {
+      const [partition] = partitionsOfUser.get(row.user_id) ?? []
+      return Math.floor(row.user_no / USER_NUMBER_RANGE_SIZE) !== partition
+    })
+    expect(misplaced).toEqual([])
   })
 
   it('refuses a topic with more partitions than user number ranges, saying why', async () => {

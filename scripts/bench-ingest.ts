@@ -15,10 +15,15 @@
  *
  *   npx tsx scripts/bench-ingest.ts [--events 1000000] [--big [--big-repeat 1]] [--repeat 3] [--write] [--profile]
  *                                   [--skip-freshness] [--skip-scaling] [--rates 1000,10000,50000]
- *                                   [--dedup-window-hours 24] [--dedup-cost] [--help]
+ *                                   [--dedup-window-hours 24] [--dedup-cost] [--numbering-cost] [--help]
  *
  * `--dedup-cost` measures only (b), with the dedup window of event ids at 24 h and off (`--repeat` runs of each,
  * the window off first), and prints events/s, peak RSS and peak JS heap of the consumer process for both.
+ *
+ * `--numbering-cost` measures only the seed's bulk load (no Kafka): the scenario at `--events` replayed through the
+ * product's write path into a fresh engine, as `pnpm start` loads the seed story, with the user numbering and with
+ * that step left out (`--repeat` runs of each, without first), and prints rows/s for both and whether every stored
+ * user was numbered.
  *
  * `--big` adds a 10M-event topic for (a) and (b). `--write` replaces this benchmark's section of
  * docs/benchmarks.md. `--profile` runs one more end-to-end pass under `node --cpu-prof` and prints where the
@@ -32,11 +37,14 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { generateScenario, liveEvents } from '@trendlens/fixtures'
 import {
+  BatchWriter,
   createLogger,
   DEFAULT_BATCH_AGE_MS,
   DEFAULT_BATCH_BYTES,
   DEFAULT_BATCH_ROWS,
   IngestMetrics,
+  runReplay,
+  UserNumbers,
   validateEvent,
 } from '@trendlens/ingest'
 import {
@@ -49,7 +57,7 @@ import {
   toMessage,
 } from '@trendlens/ingest/kafka'
 import { deleteTopic, ensureBroker, kafkaClient, recreateTopic } from '@trendlens/ingest/testing'
-import { openTempStore } from '@trendlens/sql/testing'
+import { openTempStore, userNumberProblems } from '@trendlens/sql/testing'
 
 type Kafka = ReturnType<typeof kafkaClient>
 
@@ -77,6 +85,8 @@ const { values: args } = parseArgs({
     'dedup-window-hours': { type: 'string', default: '24' },
     /** Only (b), alternating the dedup window on (24 h) and off, `--repeat` times each: what the window costs. */
     'dedup-cost': { type: 'boolean', default: false },
+    /** Only the seed's bulk load, with the user numbering and without it, `--repeat` times each. */
+    'numbering-cost': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
@@ -342,6 +352,93 @@ async function childInsert(data: {
     return { seconds, rate: rows / seconds }
   } finally {
     await dispose()
+  }
+}
+
+/** The write path with the user numbering left out: the baseline that shows what numbering costs. */
+class WithoutUserNumbers extends UserNumbers {
+  override number(): Promise<ReadonlyMap<string, number>> {
+    return Promise.resolve(new Map())
+  }
+}
+
+/** The product's numbering, timed: what the write path waits for it, all batches together. */
+class TimedUserNumbers extends UserNumbers {
+  milliseconds = 0
+
+  override async number(userIds: Iterable<string>, range: number): Promise<ReadonlyMap<string, number>> {
+    const started = performance.now()
+    try {
+      return await super.number(userIds, range)
+    } finally {
+      this.milliseconds += performance.now() - started
+    }
+  }
+}
+
+/** The seed's bulk load: the scenario replayed through BatchWriter (as seed.ts does), numbering users or not. */
+async function childSeedLoad(data: {
+  expect: number
+  numbering: boolean
+}): Promise<{ seconds: number; rate: number; stored: number; numberingSeconds: number; numberingProblems: number }> {
+  const { store, dispose } = await openTempStore('trendlens-bench-seed-')
+  try {
+    const numbers = data.numbering ? new TimedUserNumbers(store) : new WithoutUserNumbers(store)
+    const scale = data.expect / EVENTS_PER_SCALE
+    const started = performance.now()
+    const result = await runReplay({
+      source: 'bench-seed',
+      chunks: () => generateScenario({ scale, seed: SCENARIO_SEED }),
+      writer: new BatchWriter(store, numbers),
+      metrics: new IngestMetrics('replay'),
+      batchRows: DEFAULT_BATCH_ROWS,
+      signal: new AbortController().signal,
+      progressEveryMs: 0,
+    })
+    const seconds = (performance.now() - started) / 1000
+    const problems = await userNumberProblems(store)
+    return {
+      seconds,
+      rate: result.stored / seconds,
+      stored: result.stored,
+      numberingSeconds: numbers instanceof TimedUserNumbers ? numbers.milliseconds / 1000 : 0,
+      numberingProblems: problems.length,
+    }
+  } finally {
+    await dispose()
+  }
+}
+
+/** The seed's bulk load with and without the user numbering, alternating (without first); medians printed. */
+async function measureNumberingCost(events: number, repeat: number): Promise<void> {
+  type Load = Awaited<ReturnType<typeof childSeedLoad>>
+  const results: Record<string, Load[]> = { without: [], with: [] }
+  const loads: number[] = [loadavg()[0] ?? 0]
+  for (let i = 0; i < repeat; i++) {
+    for (const numbering of [false, true]) {
+      const name = numbering ? 'with' : 'without'
+      const r = await runChild<Load>('seed-load', { expect: events, numbering })
+      loads.push(loadavg()[0] ?? 0)
+      log(
+        `  ${name} numbering: ${r.stored} rows in ${r.seconds.toFixed(1)} s, ${Math.round(r.rate)} rows/s` +
+          (numbering ? ` (${r.numberingSeconds.toFixed(2)} s of it numbering users); ` : '; ') +
+          (r.numberingProblems === 0
+            ? 'every stored user has a number of their own'
+            : `${r.numberingProblems} users without a number or numbers shared`),
+      )
+      results[name]?.push(r)
+    }
+  }
+  log('')
+  log(
+    `seed bulk load at ${label(events)} events (medians of ${repeat}), 1-minute load average ` +
+      `${loads.map((l) => l.toFixed(1)).join(', ')}:`,
+  )
+  log('| user numbering | rows/s | seconds spent numbering |')
+  log('| --- | ---: | ---: |')
+  for (const [name, runs] of Object.entries(results)) {
+    const numberingSeconds = name === 'with' ? median(runs.map((r) => r.numberingSeconds)).toFixed(2) : ''
+    log(`| ${name} | ${Math.round(median(runs.map((r) => r.rate)))} | ${numberingSeconds} |`)
   }
 }
 
@@ -793,6 +890,7 @@ async function main(): Promise<void> {
       consume: childConsume,
       insert: childInsert,
       freshness: childFreshness,
+      'seed-load': childSeedLoad,
     }
     const handler = handlers[args.child]
     if (!handler) throw new Error(`unknown child ${args.child}`)
@@ -802,6 +900,10 @@ async function main(): Promise<void> {
   }
 
   const repeat = Number(args.repeat)
+  if (args['numbering-cost']) {
+    await measureNumberingCost(Number(args.events), repeat)
+    return
+  }
   const { brokers } = await ensureBroker()
   const kafka = kafkaClient(brokers, 'bench-ingest')
   const v = versions()

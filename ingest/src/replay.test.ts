@@ -58,6 +58,8 @@ describe('runReplay', () => {
     expect(t.events).toBe(CHUNKS * CHUNK_SIZE)
     expect(t.distinct_ids).toBe(t.events)
     expect(t.tag_rollup_15m).toBe(t.events)
+    expect(t.region_rollup_15m).toBe(t.events)
+    expect(t.region_types_15m).toBe(t.events)
     expect(t.region_rollup_1m).toBe(t.events)
   })
 

@@ -120,7 +120,7 @@ export interface QueryCatalogue {
       active_users: number
     }
   }
-  /** Overview figures of the current period [from, to) and the previous one [previous_from, from), in one statement so that active and new users are read from one snapshot of the tables: a user first seen in a period is active in it, so new users can never exceed active users, however fast events arrive. Views, discussions, events and active users come from the 15-minute rollup; foreign events come from a known country other than CN (events without a region are neither). New users are those whose first event falls in the period; user_first_seen_v1 holds one partial row per insert until merges, so each candidate's rows are merged with min() first, and a user's region is the one recorded with their earliest row. (`api/api_overview.sql`) */
+  /** Overview figures of the current period [from, to) and the previous one [previous_from, from), in one statement so that active and new users are read from one snapshot of the tables: a user first seen in a period is active in it, so new users can never exceed active users, however fast events arrive. Views, discussions, events and active users come from the 15-minute all-types rollup; foreign events come from a known country other than CN (events without a region are neither). New users are those whose first event falls in the period; user_first_seen_v1 holds one partial row per insert until merges, so each candidate's rows are merged with min() first, and a user's region is the one recorded with their earliest row. (`api/api_overview.sql`) */
   api_overview: {
     params: {
       /** epoch ms, whole quarter hours */
@@ -143,7 +143,7 @@ export interface QueryCatalogue {
       new_users: number
     }
   }
-  /** Hour-of-day by local day in a time zone, from the 15-minute rollup: events and active users of the focus regions within the region filter, and the totals of the filter (all regions when it is empty). Grouping on the local (day, hour) merges the two 01:00 hours of a DST fall-back day. (`api/api_region_heatmap.sql`) */
+  /** Hour-of-day by local day in a time zone, from the 15-minute rollups (the all-types one without a type filter, the per-type one with; the branch not taken reads no part): events and active users of the focus regions within the region filter, and the totals of the filter (all regions when it is empty). Grouping on the local (day, hour) merges the two 01:00 hours of a DST fall-back day. (`api/api_region_heatmap.sql`) */
   api_region_heatmap: {
     params: {
       /** epoch ms, whole hours in tz */
@@ -169,7 +169,7 @@ export interface QueryCatalogue {
       total_users: number
     }
   }
-  /** Events and active users per bucket per region key, from the 15-minute rollup, plus each bucket's total (the row whose is_total is 1). Keys outside the given top list are folded into 'other', so 'other' users are exact. (`api/api_region_series_15m.sql`) */
+  /** Events and active users per bucket per region key, from the 15-minute rollups, plus each bucket's total (the row whose is_total is 1). Keys outside the given top list are folded into 'other', so 'other' users are exact. Without a type filter the all-types rollup answers (one bitmap per bucket and region); with one, the per-type rollup. The branch not taken has a WHERE that is constant false, so it reads no part. (`api/api_region_series_15m.sql`) */
   api_region_series_15m: {
     params: {
       /** epoch ms, bucket-aligned */
@@ -219,7 +219,7 @@ export interface QueryCatalogue {
       users: number
     }
   }
-  /** Regions ranked by events or active users over a range, from the 15-minute rollup. At level 'province' CN is split into its provinces and other countries stay whole. Events without a known region are left out. (`api/api_region_top.sql`) */
+  /** Regions ranked by events or active users over a range, from the 15-minute rollups (the all-types one without a type filter, the per-type one with; the branch not taken reads no part). At level 'province' CN is split into its provinces and other countries stay whole. Events without a known region are left out. (`api/api_region_top.sql`) */
   api_region_top: {
     params: {
       /** epoch ms, whole quarter hours */
@@ -503,6 +503,7 @@ export interface QueryCatalogue {
       tag_rollup_15m: number
       tag_rollup_1m: number
       region_rollup_15m: number
+      region_types_15m: number
       tag_totals_15m: number
       region_rollup_1m: number
     }
@@ -602,7 +603,7 @@ export interface QueryCatalogue {
       user_no: number
     }
   }
-  /** Events and distinct users per country per hour or day in a time zone, from the 15-minute rollup. (`checks/rollup_region_buckets.sql`) */
+  /** Events and distinct users per country per hour or day in a time zone, from the 15-minute rollups as the API reads them: the all-types one when types is empty, else the per-type one. (`checks/rollup_region_buckets.sql`) */
   rollup_region_buckets: {
     params: {
       /** epoch ms, inclusive */
@@ -611,6 +612,8 @@ export interface QueryCatalogue {
       to: number
       tz: string
       step: 'hour' | 'day'
+      /** empty: all */
+      types: readonly string[]
     }
     row: {
       t: number

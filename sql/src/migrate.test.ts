@@ -86,4 +86,14 @@ describe('numbering the users of a store an older release left', () => {
 
     expect((await migrate(store)).applied).toEqual([])
   })
+
+  it('fills the bitmap region rollups with the events stored before them, once', async () => {
+    const [totals] = await store.query('events_totals', {})
+    expect(totals).toMatchObject({ events: 5, region_rollup_15m: 5, region_types_15m: 5, region_rollup_1m: 5 })
+    const hour = { from: Date.UTC(2025, 0, 13), to: Date.UTC(2025, 0, 14), tz: 'UTC', step: 'hour' } as const
+    const bucket = { t: Date.UTC(2025, 0, 13, 8), country: 'US', events: 5, users: 4 }
+    expect(await store.query('rollup_region_buckets', { ...hour, types: [] })).toEqual([bucket])
+    expect(await store.query('rollup_region_buckets', { ...hour, types: ['view'] })).toEqual([bucket])
+    expect(await store.query('rollup_region_buckets', { ...hour, types: ['post'] })).toEqual([])
+  })
 })

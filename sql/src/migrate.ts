@@ -40,11 +40,12 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 const NOT_ON_CLUSTER = /^-- cluster: not run\b/m
 
 /**
- * Rewrites a single-node migration for a cluster: `ON CLUSTER` after the object name (of a CREATE or an ALTER), and each *MergeTree engine
- * replaced by its Replicated form with the conventional {shard}/{replica} macros. A key-value table (EmbeddedRocksDB,
- * local to one server) becomes KeeperMap, which every server of the cluster reads and writes alike. A data migration
- * (INSERT … SELECT) runs as it is, on the server the runner talks to. Undefined for a migration marked
- * `-- cluster: not run`: the cluster records it without running anything.
+ * Rewrites a single-node migration for a cluster: `ON CLUSTER` after the object name (of a CREATE, an ALTER or a
+ * DROP), and each *MergeTree engine replaced by its Replicated form with the conventional {shard}/{replica} macros. A
+ * key-value table (EmbeddedRocksDB, local to one server) becomes KeeperMap, which every server of the cluster reads
+ * and writes alike. A data migration (INSERT … SELECT) runs as it is, on the server the runner talks to, and the
+ * Replicated tables carry its rows to the other replicas. Undefined for a migration marked `-- cluster: not run`: the
+ * cluster records it without running anything.
  */
 export function forCluster(sql: string, options: ClusterOptions): string | undefined {
   const cluster = options.cluster
@@ -52,7 +53,7 @@ export function forCluster(sql: string, options: ClusterOptions): string | undef
   if (NOT_ON_CLUSTER.test(sql)) return undefined
   return sql
     .replace(
-      /^(CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS [A-Za-z0-9_]+|ALTER TABLE [A-Za-z0-9_]+)/m,
+      /^(CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS [A-Za-z0-9_]+|ALTER TABLE [A-Za-z0-9_]+|DROP (?:TABLE|VIEW) IF EXISTS [A-Za-z0-9_]+)/m,
       (head) => `${head} ON CLUSTER ${cluster}`,
     )
     .replace(/ENGINE = EmbeddedRocksDB\b/, (_all) => `ENGINE = KeeperMap('/trendlens/{database}/${tableName(sql)}')`)

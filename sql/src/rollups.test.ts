@@ -1,10 +1,11 @@
+import { BatchWriter } from '@trendlens/ingest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Store, StoredEvent } from './store.ts'
 import { openTempStore } from './test-support.ts'
 
 /**
- * The rollups must agree exactly with the raw events for any range and any zone. The oracle here is plain
- * TypeScript over the events as generated (not SQL), bucketed with Intl in each zone.
+ * The rollups must agree exactly with the raw events for any range, any zone and any type filter. The oracle here is
+ * plain TypeScript over the events as generated (not SQL), bucketed with Intl in each zone.
  */
 
 const ZONES = [
@@ -32,6 +33,10 @@ const PLACES = [
   ['', ''],
 ] as const
 const TYPES = ['view', 'view', 'view', 'post', 'comment', 'ip_region'] as const
+/** No filter (the all-types rollup) and filters of one and of several types (the per-type rollup). */
+const TYPE_FILTERS: string[][] = [[], ['view'], ['post', 'comment']]
+/** The region rollups whose states are merged on disk before the late events arrive. */
+const REGION_ROLLUPS = ['region_users_15m_v1', 'region_activity_15m_v2']
 const QUARTER_HOUR = 15 * 60_000
 
 function seeded(seed: number): () => number {
@@ -112,15 +117,49 @@ function returnedKey(t: number, zone: string, step: 'hour' | 'day'): string {
   return step === 'hour' ? String(t) : bucketKey(t, zone, step)
 }
 
+/**
+ * Events arriving late: each in the 15-minute bucket, region and country of a stored event, of any type, by a known
+ * user or by one of 40 new ones.
+ */
+function makeLateEvents(stored: readonly StoredEvent[], count: number): StoredEvent[] {
+  return Array.from({ length: count }, (_, i) => {
+    const model = pick(stored)
+    const bucketStart = model.ts - (model.ts % QUARTER_HOUR)
+    const user = Math.floor(random() * 440)
+    const type = pick(TYPES)
+    return {
+      ...model,
+      id: `late${i}`,
+      type,
+      ts: bucketStart + Math.floor(random() * QUARTER_HOUR),
+      user_id: user < 400 ? `u${user}` : `late-u${user}`,
+      hashtags: type === 'ip_region' ? [] : model.hashtags,
+    }
+  })
+}
+
 let store: Store
 let dispose: () => Promise<void>
 const events = makeEvents()
 
 beforeAll(async () => {
   ;({ store, dispose } = await openTempStore())
-  for (let i = 0; i < events.length; i += 1000) {
-    await store.insertEvents(events.slice(i, i + 1000), `rollup-test:0:${i}-${i + 999}`)
-  }
+  // The ingest's write path: each batch's new users are numbered before its events are stored.
+  const writer = new BatchWriter(store)
+  const write = (batch: StoredEvent[], firstOffset: number) =>
+    writer.write({
+      source: 'rollup-test',
+      partition: 0,
+      firstOffset,
+      lastOffset: firstOffset + batch.length - 1,
+      events: batch,
+    })
+  for (let i = 0; i < events.length; i += 1000) await write(events.slice(i, i + 1000), i)
+  // Late events land in buckets already closed and merged into one state each, from known users and new ones.
+  for (const table of REGION_ROLLUPS) await store.command(`OPTIMIZE TABLE ${table} FINAL`)
+  const late = makeLateEvents(events, 600)
+  await write(late, events.length)
+  events.push(...late)
 })
 afterAll(async () => dispose())
 
@@ -140,40 +179,51 @@ function randomRange(): [number, number] {
 }
 
 describe.each(ZONES)('rollups in %s', (zone) => {
-  it.each(['hour', 'day'] as const)('equal the raw events per %s for whole windows and random ranges', async (step) => {
-    for (const [from, to] of testRanges()) {
-      const inRange = events.filter((e) => e.ts >= from && e.ts < to)
+  it.each(['hour', 'day'] as const)(
+    'equal the raw events per %s for whole windows and random ranges, by type too',
+    async (step) => {
+      for (const [from, to] of testRanges()) {
+        const inRange = events.filter((e) => e.ts >= from && e.ts < to)
 
-      const expectedTags = new Map<string, number>()
-      const expectedRegions = new Map<string, { events: number; users: Set<string> }>()
-      for (const e of inRange) {
-        const bucket = bucketKey(e.ts, zone, step)
-        for (const tag of e.hashtags) {
-          const key = `${bucket}|${tag}|${e.type}|${e.country}`
-          expectedTags.set(key, (expectedTags.get(key) ?? 0) + 1)
+        const expectedTags = new Map<string, number>()
+        for (const e of inRange) {
+          const bucket = bucketKey(e.ts, zone, step)
+          for (const tag of e.hashtags) {
+            const key = `${bucket}|${tag}|${e.type}|${e.country}`
+            expectedTags.set(key, (expectedTags.get(key) ?? 0) + 1)
+          }
         }
-        const key = `${bucket}|${e.country}`
-        const cell = expectedRegions.get(key) ?? { events: 0, users: new Set<string>() }
-        cell.events++
-        cell.users.add(e.user_id)
-        expectedRegions.set(key, cell)
+
+        const params = { from, to, tz: zone, step }
+        const tagRows = await store.query('rollup_tag_buckets', params)
+        const actualTags = new Map(
+          tagRows.map((r) => [`${returnedKey(r.t, zone, step)}|${r.hashtag}|${r.type}|${r.country}`, r.events]),
+        )
+        expect(actualTags).toEqual(expectedTags)
+
+        for (const types of TYPE_FILTERS) {
+          const expectedRegions = new Map<string, { events: number; users: Set<string> }>()
+          for (const e of inRange) {
+            if (types.length > 0 && !types.includes(e.type)) continue
+            const key = `${bucketKey(e.ts, zone, step)}|${e.country}`
+            const cell = expectedRegions.get(key) ?? { events: 0, users: new Set<string>() }
+            cell.events++
+            cell.users.add(e.user_id)
+            expectedRegions.set(key, cell)
+          }
+          const regionRows = await store.query('rollup_region_buckets', { ...params, types })
+          const actualRegions = new Map(
+            regionRows.map((r) => [
+              `${returnedKey(r.t, zone, step)}|${r.country}`,
+              { events: r.events, users: r.users },
+            ]),
+          )
+          const expectedRegionCounts = new Map(
+            [...expectedRegions].map(([key, cell]) => [key, { events: cell.events, users: cell.users.size }]),
+          )
+          expect(actualRegions, `types [${types}]`).toEqual(expectedRegionCounts)
+        }
       }
-
-      const params = { from, to, tz: zone, step }
-      const tagRows = await store.query('rollup_tag_buckets', params)
-      const actualTags = new Map(
-        tagRows.map((r) => [`${returnedKey(r.t, zone, step)}|${r.hashtag}|${r.type}|${r.country}`, r.events]),
-      )
-      expect(actualTags).toEqual(expectedTags)
-
-      const regionRows = await store.query('rollup_region_buckets', params)
-      const actualRegions = new Map(
-        regionRows.map((r) => [`${returnedKey(r.t, zone, step)}|${r.country}`, { events: r.events, users: r.users }]),
-      )
-      const expectedRegionCounts = new Map(
-        [...expectedRegions].map(([key, cell]) => [key, { events: cell.events, users: cell.users.size }]),
-      )
-      expect(actualRegions).toEqual(expectedRegionCounts)
-    }
-  })
+    },
+  )
 })

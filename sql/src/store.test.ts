@@ -1,3 +1,4 @@
+import { IN_PROCESS_RANGE, userNumbersFor } from '@trendlens/ingest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StoreError } from './errors.ts'
 import { loadMigrations, migrate } from './migrate.ts'
@@ -66,6 +67,11 @@ describe('insertEvents', () => {
   it('stores a re-sent batch once, in the raw table and in every rollup', async () => {
     const before = await totals()
     const batch = Array.from({ length: 50 }, (_, i) => event(1000 + i))
+    // The region rollups count an event by its user's number, given by the ingest before it inserts a batch.
+    await userNumbersFor(store).number(
+      batch.map((e) => e.user_id),
+      IN_PROCESS_RANGE,
+    )
     for (let attempt = 0; attempt < 3; attempt++) await store.insertEvents(batch, 'test:dedup:1000-1049')
     const after = await totals()
     expect(after.events - before.events).toBe(50)
@@ -73,6 +79,7 @@ describe('insertEvents', () => {
     expect(after.tag_rollup_15m - before.tag_rollup_15m).toBe(100)
     expect(after.tag_rollup_1m - before.tag_rollup_1m).toBe(100)
     expect(after.region_rollup_15m - before.region_rollup_15m).toBe(50)
+    expect(after.region_types_15m - before.region_types_15m).toBe(50)
     expect(after.region_rollup_1m - before.region_rollup_1m).toBe(50)
     expect(after.tag_totals_15m - before.tag_totals_15m).toBe(100)
   })

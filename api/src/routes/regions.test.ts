@@ -46,13 +46,22 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
   it('regions split: values, shares, leader and crossovers by hour equal the raw counts', async () => {
     const split = localRange('2025-01-14', '2025-01-17', offset)
     const path = `/api/regions/split?from=2025-01-14&to=2025-01-17&tz=${encodeURIComponent(zone)}&granularity=hour`
-    for (const [level, metric] of [
-      ['country', 'users'],
-      ['province', 'events'],
+    for (const [level, metric, types] of [
+      ['country', 'users', []],
+      ['province', 'events', []],
+      ['country', 'users', ['view']],
+      ['province', 'users', ['post', 'comment']],
     ] as const) {
-      const { status, body } = await getJson<RegionSplitReport>(app, `${path}&level=${level}&metric=${metric}&top=3`)
+      const typeFilter = types.length > 0 ? `&type=${types.join(',')}` : ''
+      const { status, body } = await getJson<RegionSplitReport>(
+        app,
+        `${path}&level=${level}&metric=${metric}&top=3${typeFilter}`,
+      )
       expect(status).toBe(200)
-      const inside = events.filter((e) => inRange(e, split.from, split.to))
+      const inside = events.filter(
+        (e) =>
+          inRange(e, split.from, split.to) && (types.length === 0 || (types as readonly string[]).includes(e.type)),
+      )
       const keyOf = (e: StoredEvent) => (level === 'province' && e.country === 'CN' ? e.region : e.country)
       const value = (list: StoredEvent[]) =>
         metric === 'users' ? new Set(list.map((e) => e.user_id)).size : list.length
@@ -99,7 +108,7 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
         }
       }
       expect(body.crossovers.map(({ t, from, to }) => ({ t, from, to }))).toEqual(expectedCrossovers)
-      if (level === 'country') {
+      if (level === 'country' && types.length === 0) {
         // The story's "China by day, America by night": the lead changes hands, every day.
         expect(body.crossovers.length).toBeGreaterThanOrEqual(4)
         expect(new Set(body.crossovers.map((c) => c.to))).toEqual(new Set(['CN', 'US']))
@@ -108,14 +117,16 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
   })
 
   it.each([
-    { focus: ['US'], regions: [] },
-    { focus: ['US'], regions: ['US', 'CN-SH'] },
-    { focus: ['CN-SH'], regions: ['CN'] },
-    { focus: [], regions: ['CN'] },
+    { focus: ['US'], regions: [], types: [] },
+    { focus: ['US'], regions: ['US', 'CN-SH'], types: [] },
+    { focus: ['CN-SH'], regions: ['CN'], types: [] },
+    { focus: [], regions: ['CN'], types: [] },
+    { focus: ['US'], regions: [], types: ['view'] },
+    { focus: ['CN-SH'], regions: ['CN'], types: ['post', 'comment'] },
   ])('heatmap: hour of day by day, the focus regions’ value and share within the filter %j', async (filters) => {
     const query = `${filters.regions.length > 0 ? `&region=${filters.regions.join(',')}` : ''}${
       filters.focus.length > 0 ? `&focus=${filters.focus.join(',')}` : ''
-    }`
+    }${filters.types.length > 0 ? `&type=${filters.types.join(',')}` : ''}`
     for (const metric of ['users', 'events'] as const) {
       const { status, body } = await getJson<HeatmapReport>(
         app,
@@ -126,7 +137,9 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
       expect(body.focus).toEqual(filters.focus)
       expect(body.days).toEqual(['2025-01-13', '2025-01-14'])
       expect(body.cells.length).toBe(48)
-      const inside = events.filter((e) => inRange(e, range.from, range.to) && matchesRegion(e, filters.regions))
+      const inside = events.filter(
+        (e) => inRange(e, range.from, range.to) && matchesRegion(e, filters.regions) && hasType(e, filters.types),
+      )
       const measure = metric === 'users' ? distinctUsersBy : countBy
       const cellOf = (e: StoredEvent) => heatmapCell(e, zone)
       const values = measure(
@@ -145,6 +158,11 @@ describe.each(ZONES)('figures in %s', (zone, offset) => {
   })
 })
 
+/** Whether an event passes a type filter (empty: every type). */
+function hasType(e: StoredEvent, types: readonly string[]): boolean {
+  return types.length === 0 || types.includes(e.type)
+}
+
 /** The heatmap cell (local day and hour) an event falls in. */
 function heatmapCell(e: StoredEvent, zone: string): string {
   const label = bucketLabel(e.ts, zone, 'hour')
@@ -158,19 +176,21 @@ describe('across New York’s DST changes', () => {
     const range = { from: Date.parse('2025-11-01T00:00:00-04:00'), to: Date.parse('2025-11-03T00:00:00-05:00') }
     const inside = events.filter((e) => inRange(e, range.from, range.to))
     for (const filters of [
-      { regions: [], focus: ['US'] },
-      { regions: ['US-NY'], focus: [] },
-      { regions: ['CN'], focus: ['US'] },
+      { regions: [], focus: ['US'], types: [] },
+      { regions: ['US-NY'], focus: [], types: [] },
+      { regions: ['CN'], focus: ['US'], types: [] },
+      { regions: [], focus: ['US'], types: ['view', 'post'] },
     ]) {
       const fall = await getJson<HeatmapReport>(
         app,
         `/api/regions/heatmap?from=2025-11-01&to=2025-11-03&tz=${zone}` +
           `${filters.regions.length > 0 ? `&region=${filters.regions.join(',')}` : ''}` +
-          `${filters.focus.length > 0 ? `&focus=${filters.focus.join(',')}` : ''}`,
+          `${filters.focus.length > 0 ? `&focus=${filters.focus.join(',')}` : ''}` +
+          `${filters.types.length > 0 ? `&type=${filters.types.join(',')}` : ''}`,
       )
       expect(fall.status).toBe(200)
       expect(fall.body.cells.length).toBe(48)
-      const filtered = inside.filter((e) => matchesRegion(e, filters.regions))
+      const filtered = inside.filter((e) => matchesRegion(e, filters.regions) && hasType(e, filters.types))
       const cellOf = (e: StoredEvent) => heatmapCell(e, zone)
       const users = distinctUsersBy(
         filtered.filter((e) => matchesRegion(e, filters.focus)),

@@ -153,6 +153,7 @@ export async function waitForEvents(store: Pick<Store, 'query'>, expected: numbe
         return (
           t.events >= expected &&
           t.region_rollup_15m >= t.events &&
+          t.region_types_15m >= t.events &&
           t.region_rollup_1m >= t.events &&
           t.tag_rollup_15m >= t.tag_mentions &&
           t.tag_rollup_1m >= t.tag_mentions &&
@@ -175,6 +176,7 @@ export function expectExact(t: Totals, events: number, tagMentions: number): str
   check('events', events)
   check('distinct_ids', events)
   check('region_rollup_15m', events)
+  check('region_types_15m', events)
   check('region_rollup_1m', events)
   check('tag_mentions', tagMentions)
   check('tag_rollup_15m', tagMentions)

@@ -1,25 +1,25 @@
 -- Overview figures of the current period [from, to) and the previous one [previous_from, from), in one statement so
 -- that active and new users are read from one snapshot of the tables: a user first seen in a period is active in it,
 -- so new users can never exceed active users, however fast events arrive.
--- Views, discussions, events and active users come from the 15-minute rollup; foreign events come from a known
--- country other than CN (events without a region are neither). New users are those whose first event falls in the
+-- Views, discussions, events and active users come from the 15-minute all-types rollup; foreign events come from a
+-- known country other than CN (events without a region are neither). New users are those whose first event falls in the
 -- period; user_first_seen_v1 holds one partial row per insert until merges, so each candidate's rows are merged with
 -- min() first, and a user's region is the one recorded with their earliest row.
 -- params: previous_from Int64, from Int64, to Int64 (epoch ms, whole quarter hours), regions Array(String) (empty: all)
 -- row: period String, views UInt64, discussions UInt64, total_events UInt64, located_events UInt64,
---      foreign_events UInt64, active_users UInt64, new_users UInt64
+--      foreign_events UInt64, active_users UInt32, new_users UInt64
 WITH
     activity AS
     (
         SELECT
             if(bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC'), 'current', 'previous') AS period,
-            sumIf(events, type = 'view') AS views,
-            sumIf(events, type IN ('post', 'comment')) AS discussions,
+            sum(region_users_15m_v1.views) AS views,
+            sum(region_users_15m_v1.discussions) AS discussions,
             sum(events) AS total_events,
             sumIf(events, country != '') AS located_events,
             sumIf(events, country != '' AND country != 'CN') AS foreign_events,
-            uniqExactMerge(users) AS active_users
-        FROM region_activity_15m_v1
+            groupBitmapMerge(users) AS active_users
+        FROM region_users_15m_v1
         WHERE bucket >= fromUnixTimestamp64Milli({previous_from:Int64}, 'UTC')
           AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
           AND {{ in_regions(region, country) }}

@@ -2,13 +2,13 @@
 -- whose is_total is 1). Keys outside the given top list are folded into 'other', so 'other' users are exact.
 -- params: from Int64, to Int64 (epoch ms, whole minutes), regions Array(String), types Array(String) (empty: all),
 --         level String ('country' | 'province'), keys Array(String) (the regions shown), metric String ('users' | 'events')
--- row: ts UInt64, key String, is_total UInt64, events UInt64, users UInt64
+-- row: ts UInt64, key String, is_total UInt64, events UInt64, users UInt32
 SELECT
     ts,
     key,
     grouping(key) AS is_total,
     sum(events) AS events,
-    uniqExactMergeIf(users, {metric:String} = 'users') AS users
+    groupBitmapMergeIf(users, {metric:String} = 'users') AS users
 FROM
 (
     SELECT
@@ -17,7 +17,7 @@ FROM
             region_key, 'other') AS key,
         events,
         users
-    FROM region_activity_1m_v1
+    FROM region_activity_1m_v2
     WHERE bucket >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
       AND bucket < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
       AND {{ in_regions(region, country) }}

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS region_activity_15m_v1

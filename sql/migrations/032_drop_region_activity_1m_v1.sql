@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS region_activity_1m_v1

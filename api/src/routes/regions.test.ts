@@ -208,3 +208,44 @@ describe('across New York’s DST changes', () => {
     expect(spring.body.cells.map((c) => c.hour)).toEqual([0, 1, ...Array.from({ length: 21 }, (_, i) => i + 3)])
   })
 })
+
+describe('regions split by minute (the 1-minute rollup)', () => {
+  it.each([
+    ['Asia/Kathmandu', []],
+    ['America/New_York', ['post', 'comment']],
+  ] as const)(
+    'in %s with types %j: every minute’s values and total equal the raw distinct users',
+    async (zone, types) => {
+      const from = Date.parse('2025-01-14T12:00:00Z')
+      const to = Date.parse('2025-01-14T14:00:00Z')
+      const typeFilter = types.length > 0 ? `&type=${types.join(',')}` : ''
+      const { status, body } = await getJson<RegionSplitReport>(
+        app,
+        `/api/regions/split?from=2025-01-14T12:00:00Z&to=2025-01-14T14:00:00Z&tz=${encodeURIComponent(zone)}` +
+          `&granularity=minute&top=2${typeFilter}`,
+      )
+      expect(status).toBe(200)
+      expect(body.points.length).toBe(120)
+      const inside = events.filter((e) => inRange(e, from, to) && hasType(e, types))
+      const shown = body.regions.filter((key) => key !== 'other')
+      expect(shown.length).toBe(2)
+      const byMinute = new Map<string, StoredEvent[]>()
+      for (const e of inside) {
+        const label = bucketLabel(e.ts, zone, 'minute')
+        byMinute.set(label, [...(byMinute.get(label) ?? []), e])
+      }
+      const users = (list: StoredEvent[]) => new Set(list.map((e) => e.user_id)).size
+      let active = 0
+      for (const point of body.points) {
+        const minute = byMinute.get(point.t) ?? []
+        if (minute.length > 0) active++
+        const values: Record<string, number> = {}
+        for (const key of shown) values[key] = users(minute.filter((e) => e.country === key))
+        values.other = users(minute.filter((e) => !shown.includes(e.country)))
+        expect(point.values, point.t).toEqual(values)
+        expect(point.total, point.t).toBe(users(minute))
+      }
+      expect(active).toBeGreaterThan(10)
+    },
+  )
+})

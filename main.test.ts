@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AnnotationList, IngestSnapshot, LoadProgress, MetaReport, RegionSplitReport } from '@trendlens/contract'
+import { IN_PROCESS_RANGE, USER_NUMBER_RANGE_SIZE } from '@trendlens/ingest'
 import {
   deleteTopic,
   ensureBroker,
@@ -21,6 +22,7 @@ import {
   uniqueName,
 } from '@trendlens/ingest/testing'
 import { migrate, Store } from '@trendlens/sql'
+import { userNumberProblems } from '@trendlens/sql/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url))
@@ -285,8 +287,9 @@ describe('main.ts', () => {
 
       const second = await startProduct(env, dataDir)
       const gap = await backfillOf(second)
-      // Only the time since the first run's newest stored event, not another day.
-      expect(gap.from).toBeGreaterThan(backfill.to)
+      // Only the time since the first run's newest stored event, not another day (the same instant as the backfill's
+      // end when the first run stopped before its first live insert, LIVE_INSERT_SECONDS after start).
+      expect(gap.from).toBeGreaterThanOrEqual(backfill.to)
       expect(gap.to - gap.from).toBeLessThan(STARTUP_TIMEOUT_MS)
       const events = await exportedEvents(second, backfill.from, gap.to)
       expect(new Set(events.map((event) => event.id)).size).toBe(events.length)
@@ -295,6 +298,18 @@ describe('main.ts', () => {
       const gapPrefix = `l${gap.from.toString(36)}-`
       for (const event of events) expect(event.ts >= gap.from, event.id).toBe(event.id.startsWith(gapPrefix))
       expect(events.filter((event) => event.ts >= gap.from).length).toBe(gap.rows)
+      await second.stop()
+
+      // The sample's replay and the live feed, in both runs, numbered their users through one numbering per process:
+      // every stored user has one number of their own, in the in-process range.
+      const store = Store.open({ dataPath: dataDir, requestTimeoutMs: 60_000 })
+      try {
+        expect(await userNumberProblems(store)).toEqual([])
+        const [inProcess] = await store.queryOnWriter('ingest_user_numbers_last', { range: IN_PROCESS_RANGE })
+        expect(inProcess?.last_no).toBeGreaterThan(IN_PROCESS_RANGE * USER_NUMBER_RANGE_SIZE)
+      } finally {
+        await store.close()
+      }
     } finally {
       await Promise.all(running.splice(0).map((product) => product.stop()))
       rmSync(dataDir, { recursive: true, force: true })

@@ -78,7 +78,8 @@ export class UserNumbers {
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task)
+    const run = this.queue.then(task)
+    // The queue itself never fails: a failed numbering fails its caller alone.
     this.queue = run.catch(() => {})
     return run
   }
